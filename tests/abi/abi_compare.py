@@ -369,12 +369,22 @@ def main():
                     os.path.join(include, x))]:
                 ok, _, err = compile_probe(ours_cmd, "#include <%s>\n" % h,
                                            workdir, "alone")
+                if not ok:
+                    _, orph = blame(err, "alone", {})
+                    print("BROKEN HEADER: <%s> does not compile alone: %s"
+                          % (h, "; ".join(orph[:3]) or err.strip()[:300]))
+                    problems += 1
+                    continue
+                # keep it only if it also compiles together with the others
+                text = "".join("#include <%s>\n" % x for x in good + [h])
+                ok, _, err = compile_probe(ours_cmd, text, workdir, "alone")
                 if ok:
                     good.append(h)
                 else:
                     _, orph = blame(err, "alone", {})
-                    print("BROKEN HEADER: <%s> does not compile alone: %s"
-                          % (h, "; ".join(orph[:3]) or err.strip()[:300]))
+                    print("BROKEN HEADER: <%s> does not compile after %s: %s"
+                          % (h, " ".join(good),
+                             "; ".join(orph[:3]) or err.strip()[:300]))
                     problems += 1
             if good:
                 print("FATAL: the ws2posix probe does not compile:\n    "
