@@ -169,7 +169,7 @@ typedef struct sockaddr_in {
 
 /* sockaddr_storage: 128 bytes, 8-byte aligned, family first. */
 #define _SS_MAXSIZE 128
-#define _SS_ALIGNSIZE (sizeof(INT64))
+#define _SS_ALIGNSIZE (8)
 #define _SS_PAD1SIZE (_SS_ALIGNSIZE - sizeof(short))
 #define _SS_PAD2SIZE (_SS_MAXSIZE - (sizeof(short) + _SS_PAD1SIZE + _SS_ALIGNSIZE))
 
@@ -268,9 +268,11 @@ typedef struct _WSACMSGHDR {
 
 typedef WSACMSGHDR CMSGHDR, *PCMSGHDR;
 
-/* Headers start on the header's alignment; data on 8 bytes (x64). */
+/* Headers start on the header's alignment (a LONG, as Windows computes it);
+ * data on 8 bytes, the largest natural alignment of x64. */
+#define W2P_CMSGHDR_ALIGNMENT ((LONG)__alignof__(WSACMSGHDR))
 #define WSA_CMSGHDR_ALIGN(length) \
-    (((length) + __alignof__(WSACMSGHDR) - 1) & ~(__alignof__(WSACMSGHDR) - 1))
+    (((length) + W2P_CMSGHDR_ALIGNMENT - 1) & ~(W2P_CMSGHDR_ALIGNMENT - 1))
 #define WSA_CMSGDATA_ALIGN(length) \
     (((length) + sizeof(ULONGLONG) - 1) & ~(sizeof(ULONGLONG) - 1))
 
