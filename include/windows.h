@@ -1,0 +1,103 @@
+/*
+ * ws2posix - windows.h: the part of the Windows API that Winsock programs
+ * reach for besides Winsock itself: the base types, sleeping, the thread's
+ * last error, handles, events and waiting on them, and the memory macros
+ * of the Winsock samples (ZeroMemory ...).
+ *
+ * As on Windows, this header does not bring in <winsock2.h>, with or without
+ * WIN32_LEAN_AND_MEAN; <winsock2.h> includes this one.
+ */
+#ifndef WS2POSIX_WINDOWS_H
+#define WS2POSIX_WINDOWS_H
+
+/* The guards Windows code tests to know that windows.h has been read. */
+#ifndef _WINDOWS_
+#define _WINDOWS_
+#endif
+#ifndef _INC_WINDOWS
+#define _INC_WINDOWS
+#endif
+
+#include <windef.h>
+#include <string.h> /* memset, memmove, memcpy of the *Memory macros */
+
+/* Calling-convention keywords that Windows sources spell out (main is often
+ * "int __cdecl main"); x86_64 System V has one convention, so they are empty. */
+#ifndef __cdecl
+#define __cdecl
+#endif
+#ifndef __stdcall
+#define __stdcall
+#endif
+#ifndef PASCAL
+#define PASCAL
+#endif
+#ifndef WINAPIV
+#define WINAPIV
+#endif
+
+/* ---- Memory ---------------------------------------------------------------- */
+
+#define MoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define CopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
+#define FillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
+#define ZeroMemory(Destination, Length) memset((Destination), 0, (Length))
+#define RtlMoveMemory MoveMemory
+#define RtlCopyMemory CopyMemory
+#define RtlFillMemory FillMemory
+#define RtlZeroMemory ZeroMemory
+
+/* ---- Security attributes of a new object ----------------------------------- */
+
+#ifndef W2P_SECURITY_ATTRIBUTES_DEFINED
+#define W2P_SECURITY_ATTRIBUTES_DEFINED
+typedef struct _SECURITY_ATTRIBUTES {
+    DWORD nLength;
+    LPVOID lpSecurityDescriptor;
+    BOOL bInheritHandle;
+} SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+#endif
+
+W2P_BEGIN_DECLS
+
+/* ---- Sleeping -------------------------------------------------------------- */
+
+VOID WINAPI Sleep(DWORD dwMilliseconds);
+/* Alertable when bAlertable: returns WAIT_IO_COMPLETION after running the
+ * thread's queued completion routines, else 0 when the time is up. */
+DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+
+/* ---- Errors, process and thread -------------------------------------------- */
+
+DWORD WINAPI GetLastError(VOID);
+VOID WINAPI SetLastError(DWORD dwErrCode);
+DWORD WINAPI GetCurrentProcessId(VOID);
+DWORD WINAPI GetCurrentThreadId(VOID);
+
+/* ---- Handles, events and waits --------------------------------------------- */
+
+BOOL WINAPI CloseHandle(HANDLE hObject);
+
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+                           BOOL bInitialState, LPCSTR lpName);
+HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+                           BOOL bInitialState, LPCWSTR lpName);
+BOOL WINAPI SetEvent(HANDLE hEvent);
+BOOL WINAPI ResetEvent(HANDLE hEvent);
+
+DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable);
+DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+                                    DWORD dwMilliseconds);
+DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+                                      DWORD dwMilliseconds, BOOL bAlertable);
+
+W2P_END_DECLS
+
+#ifdef UNICODE
+#define CreateEvent CreateEventW
+#else
+#define CreateEvent CreateEventA
+#endif
+
+#endif /* WS2POSIX_WINDOWS_H */
