@@ -206,7 +206,10 @@ typedef struct _NLA_BLOB {
     } data;
 } NLA_BLOB, *PNLA_BLOB, *LPNLA_BLOB;
 
-/* Control data of WSARecvMsg / WSASendMsg, walked with the WSA_CMSG_ macros. */
+/* Control data of WSARecvMsg / WSASendMsg, walked with the WSA_CMSG_ macros.
+ * The Windows SDK has them in ws2def.h, mingw-w64 here: define them only if
+ * ws2def.h did not. */
+#ifndef WSA_CMSGHDR_ALIGN
 typedef struct _WSACMSGHDR {
     SIZE_T cmsg_len;
     INT cmsg_level;
@@ -235,6 +238,7 @@ typedef struct _WSACMSGHDR {
     (WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR) + WSA_CMSGHDR_ALIGN(length)))
 #define WSA_CMSG_LEN(length) \
     (WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR)) + (length))
+#endif
 
 /* Argument block of SIO_EXT_POLL. */
 typedef struct {
