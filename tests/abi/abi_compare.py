@@ -3,6 +3,7 @@
 
 Every line of the table is a C integer constant expression (a macro value, a
 sizeof, an offsetof ...), or one of three shorthands:
+  NAME                    a constant's value, sizeof and signedness
   guid NAME               a GUID initializer macro, compared byte by byte
   type T                  sizeof, _Alignof and signedness of scalar type T
   layout T: m1 m2 ...     sizeof and _Alignof of T, offsetof and sizeof of
@@ -70,6 +71,13 @@ def read_table(path):
                 entries.append(("int", "sizeof(%s)" % typ, num))
                 entries.append(("int", "_Alignof(%s)" % typ, num))
                 entries.append(("int", "((%s)-1 < (%s)0)" % (typ, typ), num))
+            elif re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", line):
+                # a bare constant name: its value, the width of its type and
+                # whether that type is signed (997L is 8 bytes on LP64, 4 on
+                # Windows; 0x80000000 is unsigned, (long)0x80000000 is not)
+                entries.append(("int", line, num))
+                entries.append(("int", "sizeof(%s)" % line, num))
+                entries.append(("int", "(0 * (%s) - 1 < 0)" % line, num))
             else:
                 entries.append(("int", line, num))
     return entries
