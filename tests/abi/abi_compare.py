@@ -158,8 +158,11 @@ def blame(stderr, tag, where):
         kind = m.group("kind")
         if kind in ("error", "fatal error"):
             close()
-            cur_msg = "%s:%s: %s" % (os.path.basename(m.group("file")),
-                                     m.group("line"), m.group("msg"))
+            if os.path.basename(m.group("file")) == probe:
+                cur_msg = m.group("msg")
+            else:
+                cur_msg = "%s:%s: %s" % (os.path.basename(m.group("file")),
+                                         m.group("line"), m.group("msg"))
             cur_hit = False
             lines = cur_ctx + ([int(m.group("line"))]
                                if os.path.basename(m.group("file")) == probe
