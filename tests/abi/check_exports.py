@@ -13,6 +13,7 @@ usage: check_exports.py --lib libws2posix.so --include DIR --cc CC...
 
 import argparse
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -192,8 +193,16 @@ def main():
         rc, _, err = sh(cc + [obj, "-o", exe, "-L", libdir, args.lib,
                               "-Wl,-rpath," + libdir])
         if rc != 0:
-            print("FAIL prog does not link against %s:\n  %s"
-                  % (args.lib, "\n  ".join(err.strip().splitlines()[:20])))
+            undefined = sorted(set(re.findall(r"undefined reference to [`'](\w+)'",
+                                              err)))
+            if undefined:
+                print("FAIL prog does not link against %s: %d functions "
+                      "missing from the library: %s"
+                      % (args.lib, len(undefined), " ".join(undefined)))
+            else:
+                print("FAIL prog does not link against %s:\n  %s"
+                      % (args.lib,
+                         "\n  ".join(err.strip().splitlines()[:20])))
             failed += 1
         else:
             print("PASS prog links against libws2posix")
