@@ -1,0 +1,153 @@
+/*
+ * WSPSocket and WSPCloseSocket, as the WSPSocket reference page describes
+ * them: wildcards and FROM_PROTOCOL_INFO resolved from lpProtocolInfo, the
+ * group argument, the multipoint flags, every error where its cause arises,
+ * and the handle obtained through WPUModifyIFSHandle (this is an IFS-style
+ * provider: XP1_IFS_HANDLES).
+ */
+#include "wsp.h"
+#include "common/fault.h"
+#include "ws2/handles.h"
+
+#include <stdlib.h>
+
+_Thread_local int wsp__blocking;
+
+wsp__sock *wsp__sock_get(SOCKET s, LPINT err) {
+    DWORD_PTR ctx;
+    if (wsp__upcalls.lpWPUQuerySocketHandleContext(s, &ctx, err) != 0)
+        return NULL;
+    wsp__sock *so = (wsp__sock *)ctx;
+    atomic_fetch_add_explicit(&so->refs, 1, memory_order_relaxed);
+    return so;
+}
+
+void wsp__sock_put(wsp__sock *so) {
+    if (atomic_fetch_sub_explicit(&so->refs, 1, memory_order_acq_rel) == 1) {
+        wsp__group_leave(so->group);
+        sys__close(so->fd);
+        free(so);
+    }
+}
+
+void wsp__sock_handle_gone(DWORD_PTR context) { wsp__sock_put((wsp__sock *)context); }
+
+static BOOL known_type(int type) {
+    return type == SOCK_STREAM || type == SOCK_DGRAM || type == SOCK_RAW || type == SOCK_RDM ||
+           type == SOCK_SEQPACKET;
+}
+
+static BOOL known_family(int af) { return af == AF_INET || af == AF_INET6 || af == AF_UNIX; }
+
+#define MULTIPOINT_FLAGS (WSA_FLAG_MULTIPOINT_C_ROOT | WSA_FLAG_MULTIPOINT_C_LEAF | \
+                          WSA_FLAG_MULTIPOINT_D_ROOT | WSA_FLAG_MULTIPOINT_D_LEAF)
+
+/* Exactly one control-plane and one data-plane role, each allowed by the
+ * protocol: roots need the rooted plane, leaves need multipoint support. */
+static int check_multipoint(DWORD flags, DWORD service_flags) {
+    DWORD c = flags & (WSA_FLAG_MULTIPOINT_C_ROOT | WSA_FLAG_MULTIPOINT_C_LEAF);
+    DWORD d = flags & (WSA_FLAG_MULTIPOINT_D_ROOT | WSA_FLAG_MULTIPOINT_D_LEAF);
+    if (!(flags & MULTIPOINT_FLAGS))
+        return 0;
+    if (!(service_flags & XP1_SUPPORT_MULTIPOINT))
+        return WSAEINVAL;
+    if (c != WSA_FLAG_MULTIPOINT_C_ROOT && c != WSA_FLAG_MULTIPOINT_C_LEAF)
+        return WSAEINVAL;
+    if (d != WSA_FLAG_MULTIPOINT_D_ROOT && d != WSA_FLAG_MULTIPOINT_D_LEAF)
+        return WSAEINVAL;
+    if (c == WSA_FLAG_MULTIPOINT_C_ROOT && !(service_flags & XP1_MULTIPOINT_CONTROL_PLANE))
+        return WSAEINVAL;
+    if (d == WSA_FLAG_MULTIPOINT_D_ROOT && !(service_flags & XP1_MULTIPOINT_DATA_PLANE))
+        return WSAEINVAL;
+    return 0;
+}
+
+static int resolve(int given, int from_info) {
+    return given == 0 || given == FROM_PROTOCOL_INFO ? from_info : given;
+}
+
+SOCKET WSPAPI wsp__WSPSocket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpProtocolInfo, GROUP g,
+                             DWORD dwFlags, LPINT lpErrno) {
+    int err;
+    if (wsp__blocking) {
+        err = WSAEINPROGRESS;
+        goto fail;
+    }
+    if (!wsp__loop_running()) {
+        err = WSAENETDOWN;
+        goto fail;
+    }
+    if (!lpProtocolInfo) {
+        err = WSAEFAULT;
+        goto fail;
+    }
+    /* 0 and FROM_PROTOCOL_INFO take the structure's value; anything else is
+     * the caller's explicit choice and wins. */
+    af = resolve(af, lpProtocolInfo->iAddressFamily);
+    type = resolve(type, lpProtocolInfo->iSocketType);
+    protocol = resolve(protocol, lpProtocolInfo->iProtocol);
+    if (!known_type(type)) {
+        err = WSAESOCKTNOSUPPORT;
+        goto fail;
+    }
+    if (!known_family(af)) {
+        err = WSAEAFNOSUPPORT;
+        goto fail;
+    }
+    if ((err = check_multipoint(dwFlags, lpProtocolInfo->dwServiceFlags1)) != 0)
+        goto fail;
+    wsp__sock *so = W2P_FAULT(W2P_FAULT_NOMEM) ? NULL : calloc(1, sizeof *so);
+    if (!so) {
+        err = WSAENOBUFS;
+        goto fail;
+    }
+    so->af = af, so->type = type, so->protocol = protocol;
+    so->flags = dwFlags;
+    so->info = *lpProtocolInfo;
+    atomic_init(&so->refs, 1); /* held by the handle until it is freed */
+    /* g: 0 is no group, SG_* make one, a live group's id joins it, anything
+     * else is WSAEINVAL. */
+    if ((err = wsp__group_join(g, so, &so->group)) != 0) {
+        free(so);
+        goto fail;
+    }
+    if (common__fault_socket_errno)
+        err = sys__wsa_error(common__fault_socket_errno);
+    else if (W2P_FAULT(W2P_FAULT_NOBUFS))
+        err = WSAENOBUFS;
+    else
+        /* Windows' raw entries take protocol 0 (IPPROTO_IP); Linux wants a
+         * real one: 0 becomes IPPROTO_RAW, and the socket still reports 0. */
+        err = sys__socket(af, type, type == SOCK_RAW && protocol == 0 ? IPPROTO_RAW : protocol, &so->fd);
+    if (err) {
+        wsp__group_leave(so->group);
+        free(so);
+        goto fail;
+    }
+    SOCKET s = wsp__upcalls.lpWPUModifyIFSHandle(lpProtocolInfo->dwCatalogEntryId, (SOCKET)(uintptr_t)so, &err);
+    if (s == INVALID_SOCKET) {
+        wsp__sock_put(so);
+        goto fail;
+    }
+    so->handle = s;
+    ws2__handle_set_destructor(s, wsp__sock_handle_gone);
+    return s;
+fail:
+    *lpErrno = err;
+    return INVALID_SOCKET;
+}
+
+int WSPAPI wsp__WSPCloseSocket(SOCKET s, LPINT lpErrno) {
+    wsp__sock *so = wsp__sock_get(s, lpErrno);
+    if (!so)
+        return SOCKET_ERROR;
+    atomic_store(&so->closing, 1);
+    /* Someone else is in a call on this socket (blocked in recv, say): wake
+     * them; they see `closing` and fail with WSAEINTR. The descriptor itself
+     * is closed only when the last of them lets go. */
+    if (atomic_load(&so->refs) > 2)
+        sys__shutdown(so->fd, SD_BOTH);
+    wsp__upcalls.lpWPUCloseSocketHandle(s, lpErrno);
+    wsp__sock_put(so);
+    return 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * WSPStartup / WSPCleanup of the base provider. WS2_32 starts it once per
+ * catalog entry, like any other provider; the libuv loop thread is shared by
+ * all of those startups and stops with the last WSPCleanup.
+ */
+#include "wsp.h"
+
+#include <pthread.h>
+
+WSPUPCALLTABLE wsp__upcalls;
+static pthread_mutex_t startup_lock = PTHREAD_MUTEX_INITIALIZER;
+static int startups;
+
+static int WSPAPI wsp__WSPCleanup(LPINT lpErrno) {
+    pthread_mutex_lock(&startup_lock);
+    if (startups == 0) {
+        pthread_mutex_unlock(&startup_lock);
+        *lpErrno = WSANOTINITIALISED;
+        return SOCKET_ERROR;
+    }
+    if (--startups == 0)
+        wsp__loop_stop();
+    pthread_mutex_unlock(&startup_lock);
+    return 0;
+}
+
+int WSPAPI wsp__startup(WORD wVersionRequested, LPWSPDATA lpWSPData, LPWSAPROTOCOL_INFOW lpProtocolInfo,
+                        WSPUPCALLTABLE UpcallTable, LPWSPPROC_TABLE lpProcTable) {
+    if (!lpWSPData || !lpProcTable || !lpProtocolInfo)
+        return WSAEFAULT;
+    /* This provider speaks SPI 2.2; an older caller cannot use it. */
+    if (LOBYTE(wVersionRequested) < 2)
+        return WSAVERNOTSUPPORTED;
+    lpWSPData->wVersion = MAKEWORD(2, 2);
+    lpWSPData->wHighVersion = MAKEWORD(2, 2);
+    static const WCHAR description[] = {'w', 's', '2', 'p', 'o', 's', 'i', 'x', ' ', 'b', 'a', 's', 'e', 0};
+    for (size_t i = 0; i < sizeof description / sizeof description[0]; i++)
+        lpWSPData->szDescription[i] = description[i];
+
+    pthread_mutex_lock(&startup_lock);
+    wsp__upcalls = UpcallTable;
+    /* A loop that cannot start is not a startup failure: sockets then fail
+     * with WSAENETDOWN, as on Windows when the network subsystem is down. */
+    if (startups++ == 0)
+        wsp__loop_start();
+    pthread_mutex_unlock(&startup_lock);
+
+    wsp__fill_notimpl(lpProcTable);
+    lpProcTable->lpWSPSocket = wsp__WSPSocket;
+    lpProcTable->lpWSPCloseSocket = wsp__WSPCloseSocket;
+    lpProcTable->lpWSPGetSockOpt = wsp__WSPGetSockOpt;
+    lpProcTable->lpWSPSetSockOpt = wsp__WSPSetSockOpt;
+    lpProcTable->lpWSPCleanup = wsp__WSPCleanup;
+    return 0;
+}
+
+/* Exported as the shared object's WSPStartup, as mswsock.dll exports its
+ * own: a layered provider that loads its next layer by path finds it here. */
+int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData, LPWSAPROTOCOL_INFOW lpProtocolInfo,
+                      WSPUPCALLTABLE UpcallTable, LPWSPPROC_TABLE lpProcTable) {
+    return wsp__startup(wVersionRequested, lpWSPData, lpProtocolInfo, UpcallTable, lpProcTable);
+}

@@ -1,0 +1,53 @@
+/*
+ * The base provider's internal objects (what mswsock.dll/msafd is on
+ * Windows). Windows world above, the seam (sys/sys.h) below.
+ */
+#ifndef WS2POSIX_WSP_H
+#define WS2POSIX_WSP_H
+
+#include <winsock2.h>
+#include <ws2spi.h>
+#include <stdatomic.h>
+
+#include "sys/sys.h"
+
+/* One socket of the base provider. Its life is tied to its handle: the
+ * handle table runs wsp__sock_handle_gone when the handle is freed, and the
+ * descriptor is closed when the last user has let go. */
+typedef struct wsp__sock {
+    _Atomic int refs;
+    _Atomic int closing;
+    int fd;
+    SOCKET handle;
+    int af, type, protocol;
+    DWORD flags;              /* WSA_FLAG_* given at creation */
+    GROUP group;
+    int group_priority;
+    WSAPROTOCOL_INFOW info;   /* as received: a chain's entry when layered */
+} wsp__sock;
+
+extern WSPUPCALLTABLE wsp__upcalls;
+
+/* The socket behind s with a reference, or NULL with *err set. */
+wsp__sock *wsp__sock_get(SOCKET s, LPINT err);
+void wsp__sock_put(wsp__sock *so);
+void wsp__sock_handle_gone(DWORD_PTR context);
+
+/* Thread state: a blocking call of this thread is in progress. */
+extern _Thread_local int wsp__blocking;
+
+/* groups.c */
+int wsp__group_join(GROUP g, const wsp__sock *so, GROUP *out);
+void wsp__group_leave(GROUP g);
+
+/* loop.c: the libuv loop thread, shared by every started entry */
+#include "loop.h"
+
+/* The WSP functions, one file per area. */
+SOCKET WSPAPI wsp__WSPSocket(int, int, int, LPWSAPROTOCOL_INFOW, GROUP, DWORD, LPINT);
+int WSPAPI wsp__WSPCloseSocket(SOCKET, LPINT);
+int WSPAPI wsp__WSPGetSockOpt(SOCKET, int, int, char *, LPINT, LPINT);
+int WSPAPI wsp__WSPSetSockOpt(SOCKET, int, int, const char *, int, LPINT);
+void wsp__fill_notimpl(WSPPROC_TABLE *t);
+
+#endif

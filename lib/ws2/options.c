@@ -1,0 +1,48 @@
+/* getsockopt / setsockopt: look up, call down, set the error. The ANSI
+ * protocol-info option is answered from the provider's wide one. */
+#include "ws2.h"
+
+int WSAAPI getsockopt(SOCKET s, int level, int optname, char *optval, int *optlen) {
+    int err = ws2__enter();
+    if (err)
+        return ws2__fail(err);
+    ws2__socket *so = ws2__handle_get(s);
+    if (!so || !so->provider) {
+        if (so)
+            ws2__handle_put(s);
+        return ws2__fail(WSAENOTSOCK);
+    }
+    int r;
+    if (level == SOL_SOCKET && optname == SO_PROTOCOL_INFOA) {
+        WSAPROTOCOL_INFOW w;
+        int wlen = sizeof w;
+        if (!optval || !optlen) {
+            r = SOCKET_ERROR, err = WSAEFAULT;
+        } else if (*optlen < (int)sizeof(WSAPROTOCOL_INFOA)) {
+            *optlen = sizeof(WSAPROTOCOL_INFOA); /* Windows tells the size it needs */
+            r = SOCKET_ERROR, err = WSAEFAULT;
+        } else if ((r = so->provider->procs.lpWSPGetSockOpt(s, level, SO_PROTOCOL_INFOW, (char *)&w, &wlen,
+                                                             &err)) == 0) {
+            ws2__info_w_to_a(&w, (WSAPROTOCOL_INFOA *)optval);
+        }
+    } else {
+        r = so->provider->procs.lpWSPGetSockOpt(s, level, optname, optval, optlen, &err);
+    }
+    ws2__handle_put(s);
+    return r == SOCKET_ERROR ? ws2__fail(err) : 0;
+}
+
+int WSAAPI setsockopt(SOCKET s, int level, int optname, const char *optval, int optlen) {
+    int err = ws2__enter();
+    if (err)
+        return ws2__fail(err);
+    ws2__socket *so = ws2__handle_get(s);
+    if (!so || !so->provider) {
+        if (so)
+            ws2__handle_put(s);
+        return ws2__fail(WSAENOTSOCK);
+    }
+    int r = so->provider->procs.lpWSPSetSockOpt(s, level, optname, optval, optlen, &err);
+    ws2__handle_put(s);
+    return r == SOCKET_ERROR ? ws2__fail(err) : 0;
+}

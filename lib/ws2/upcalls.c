@@ -1,0 +1,145 @@
+/*
+ * The upcall table (WPU*) handed to every provider at WSPStartup: handles for
+ * IFS and non-IFS providers, the blocking callback, provider paths. Event and
+ * APC upcalls come with overlapped I/O; until then they answer WSAEOPNOTSUPP.
+ */
+#include "ws2.h"
+#include "handles.h"
+
+#include <pthread.h>
+
+SOCKET WSPAPI WPUCreateSocketHandle(DWORD dwCatalogEntryId, DWORD_PTR dwContext, LPINT lpErrno) {
+    ws2__socket init = {.catalog_id = dwCatalogEntryId, .context = dwContext};
+    SOCKET s;
+    int err = ws2__handle_create(&init, &s);
+    if (err) {
+        *lpErrno = err;
+        return INVALID_SOCKET;
+    }
+    return s;
+}
+
+/* An IFS provider proposes its own handle; here the table hands out the
+ * SOCKET and keeps the proposed value as the provider's context. */
+SOCKET WSPAPI WPUModifyIFSHandle(DWORD dwCatalogEntryId, SOCKET ProposedHandle, LPINT lpErrno) {
+    ws2__socket init = {.catalog_id = dwCatalogEntryId, .context = (DWORD_PTR)ProposedHandle, .ifs = TRUE};
+    SOCKET s;
+    int err = ws2__handle_create(&init, &s);
+    if (err) {
+        *lpErrno = err;
+        return INVALID_SOCKET;
+    }
+    return s;
+}
+
+int WSPAPI WPUQuerySocketHandleContext(SOCKET s, PDWORD_PTR lpContext, LPINT lpErrno) {
+    if (!lpContext) {
+        *lpErrno = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    int err = ws2__handle_context(s, 0, lpContext);
+    if (err) {
+        *lpErrno = err;
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+/* Closing twice is harmless: the dispatcher's closesocket may already have
+ * retired the handle while the provider's WSPCloseSocket releases it. */
+int WSPAPI WPUCloseSocketHandle(SOCKET s, LPINT lpErrno) {
+    DWORD_PTR ctx;
+    if (ws2__handle_context(s, 0, &ctx) != 0) {
+        *lpErrno = WSAENOTSOCK;
+        return SOCKET_ERROR;
+    }
+    ws2__handle_close(s);
+    return 0;
+}
+
+int WSPAPI WPUQueryBlockingCallback(DWORD dwCatalogEntryId, LPBLOCKINGCALLBACK *lplpfnCallback,
+                                    PDWORD_PTR lpdwContext, LPINT lpErrno) {
+    (void)dwCatalogEntryId;
+    if (!lplpfnCallback || !lpdwContext) {
+        *lpErrno = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    /* Only a Winsock 1.1 session with a blocking hook has a callback. */
+    *lplpfnCallback = ws2__have_blocking_hook() ? ws2__blocking_callback : NULL;
+    *lpdwContext = 0;
+    return 0;
+}
+
+int WSPAPI WPUFDIsSet(SOCKET s, fd_set *fdset) { return __WSAFDIsSet(s, fdset); }
+
+int WSPAPI WPUGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath, LPINT lpProviderDllPathLen,
+                              LPINT lpErrno) {
+    return WSCGetProviderPath(lpProviderId, lpszProviderDllPath, lpProviderDllPathLen, lpErrno);
+}
+
+int WSPAPI WPUOpenCurrentThread(LPWSATHREADID lpThreadId, LPINT lpErrno) {
+    if (!lpThreadId) {
+        *lpErrno = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    lpThreadId->ThreadHandle = (HANDLE)(uintptr_t)pthread_self();
+    lpThreadId->Reserved = 0;
+    return 0;
+}
+
+int WSPAPI WPUCloseThread(LPWSATHREADID lpThreadId, LPINT lpErrno) {
+    if (!lpThreadId) {
+        *lpErrno = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+/* Not yet: they arrive with events and completion routines. */
+WSAEVENT WSPAPI WPUCreateEvent(LPINT lpErrno) {
+    *lpErrno = WSAEOPNOTSUPP;
+    return WSA_INVALID_EVENT;
+}
+BOOL WSPAPI WPUCloseEvent(WSAEVENT hEvent, LPINT lpErrno) {
+    (void)hEvent;
+    *lpErrno = WSAEOPNOTSUPP;
+    return FALSE;
+}
+BOOL WSPAPI WPUSetEvent(WSAEVENT hEvent, LPINT lpErrno) {
+    (void)hEvent;
+    *lpErrno = WSAEOPNOTSUPP;
+    return FALSE;
+}
+BOOL WSPAPI WPUResetEvent(WSAEVENT hEvent, LPINT lpErrno) {
+    (void)hEvent;
+    *lpErrno = WSAEOPNOTSUPP;
+    return FALSE;
+}
+int WSPAPI WPUQueueApc(LPWSATHREADID lpThreadId, LPWSAUSERAPC lpfnUserApc, DWORD_PTR dwContext, LPINT lpErrno) {
+    (void)lpThreadId, (void)lpfnUserApc, (void)dwContext;
+    *lpErrno = WSAEOPNOTSUPP;
+    return SOCKET_ERROR;
+}
+/* There are no windows to post to on POSIX. */
+BOOL WSPAPI WPUPostMessage(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
+    (void)hWnd, (void)Msg, (void)wParam, (void)lParam;
+    return FALSE;
+}
+
+const WSPUPCALLTABLE ws2__upcalls = {
+    .lpWPUCloseEvent = WPUCloseEvent,
+    .lpWPUCloseSocketHandle = WPUCloseSocketHandle,
+    .lpWPUCreateEvent = WPUCreateEvent,
+    .lpWPUCreateSocketHandle = WPUCreateSocketHandle,
+    .lpWPUFDIsSet = WPUFDIsSet,
+    .lpWPUGetProviderPath = WPUGetProviderPath,
+    .lpWPUModifyIFSHandle = WPUModifyIFSHandle,
+    .lpWPUPostMessage = WPUPostMessage,
+    .lpWPUQueryBlockingCallback = WPUQueryBlockingCallback,
+    .lpWPUQuerySocketHandleContext = WPUQuerySocketHandleContext,
+    .lpWPUQueueApc = WPUQueueApc,
+    .lpWPUResetEvent = WPUResetEvent,
+    .lpWPUSetEvent = WPUSetEvent,
+    .lpWPUOpenCurrentThread = WPUOpenCurrentThread,
+    .lpWPUCloseThread = WPUCloseThread,
+};
