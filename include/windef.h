@@ -153,16 +153,19 @@ typedef struct _FILETIME {
     DWORD dwHighDateTime;
 } FILETIME, *PFILETIME, *LPFILETIME;
 
+/* Offset, OffsetHigh and Pointer are reached directly, as on Windows: the
+ * union and the struct are anonymous (__extension__ keeps -pedantic quiet
+ * about the anonymous struct in C++). */
 typedef struct _OVERLAPPED {
     ULONG_PTR Internal;
     ULONG_PTR InternalHigh;
-    union {
-        struct {
+    __extension__ union {
+        __extension__ struct {
             DWORD Offset;
             DWORD OffsetHigh;
-        } s;
+        };
         PVOID Pointer;
-    } u;
+    };
     HANDLE hEvent;
 } OVERLAPPED, *LPOVERLAPPED;
 
@@ -173,25 +176,27 @@ typedef struct _OVERLAPPED {
 #define LOBYTE(w) ((BYTE)(((DWORD_PTR)(w)) & 0xff))
 #define HIBYTE(w) ((BYTE)((((DWORD_PTR)(w)) >> 8) & 0xff))
 
+/* Windows writes these with an L suffix; its long is 32 bits, so here they
+ * are int (or DWORD where Windows casts), to keep their size and sign. */
 #define INFINITE 0xFFFFFFFF
-#define WAIT_OBJECT_0 0x00000000L
-#define WAIT_ABANDONED_0 0x00000080L
-#define WAIT_IO_COMPLETION 0x000000C0L
-#define WAIT_TIMEOUT 258L
+#define WAIT_OBJECT_0 ((DWORD)0x00000000)
+#define WAIT_ABANDONED_0 ((DWORD)0x00000080)
+#define WAIT_IO_COMPLETION ((DWORD)0x000000C0)
+#define WAIT_TIMEOUT 258
 #define WAIT_FAILED ((DWORD)0xFFFFFFFF)
 #define MAXIMUM_WAIT_OBJECTS 64
 #define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
 
-#define ERROR_SUCCESS 0L
-#define NO_ERROR 0L
-#define ERROR_INVALID_HANDLE 6L
-#define ERROR_NOT_ENOUGH_MEMORY 8L
-#define ERROR_INVALID_PARAMETER 87L
-#define ERROR_IO_INCOMPLETE 996L
-#define ERROR_IO_PENDING 997L
-#define ERROR_OPERATION_ABORTED 995L
-#define ERROR_NETNAME_DELETED 64L
-#define ERROR_CONNECTION_REFUSED 1225L
-#define ERROR_CONNECTION_ABORTED 1236L
+#define ERROR_SUCCESS 0
+#define NO_ERROR 0
+#define ERROR_INVALID_HANDLE 6
+#define ERROR_NOT_ENOUGH_MEMORY 8
+#define ERROR_INVALID_PARAMETER 87
+#define ERROR_IO_INCOMPLETE 996
+#define ERROR_IO_PENDING 997
+#define ERROR_OPERATION_ABORTED 995
+#define ERROR_NETNAME_DELETED 64
+#define ERROR_CONNECTION_REFUSED 1225
+#define ERROR_CONNECTION_ABORTED 1236
 
 #endif /* WS2POSIX_WINDEF_H */

@@ -18,7 +18,7 @@
 
 /* A provider returns this (an NTSTATUS value) from an operation it has started
  * but not finished. */
-#define WSS_OPERATION_IN_PROGRESS 0x00000103L
+#define WSS_OPERATION_IN_PROGRESS 0x00000103 /* 32-bit long on Windows */
 
 /* What WSPStartup reports back about the provider. */
 typedef struct WSPData {
