@@ -54,7 +54,10 @@
 /* ---- Taking over fd_set, struct timeval and select from the C library -------- */
 
 /* FD_SETSIZE: the caller's value if it set one (as on Windows), else 64. The
- * 1024 that <sys/select.h> put there is not the caller's. */
+ * 1024 that <sys/select.h> put there is not the caller's. (A value the caller
+ * set before a C header that reads <sys/select.h> was already replaced by
+ * glibc's and cannot be told apart: set it after those, or include
+ * <winsock2.h> first.) */
 #if defined(FD_SETSIZE) && defined(_SYS_SELECT_H) && defined(__FD_SETSIZE)
 #if FD_SETSIZE == __FD_SETSIZE
 #undef FD_SETSIZE
