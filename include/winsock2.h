@@ -26,6 +26,7 @@
 #endif
 
 #include <windef.h>
+#include <ws2def.h>  /* first: it refuses a file that already has POSIX socket headers */
 #include <windows.h> /* as on Windows: Sleep, CloseHandle, events, waits ... */
 
 /*

@@ -6,6 +6,7 @@
  */
 #include "ws2.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,13 @@
 
 static ws2__entry *entries;
 static int n_entries;
+
+/* Entries installed with WSCInstallProvider, kept for the life of the
+ * process (a catalog file comes with the layered-provider work). A running
+ * session sees them from its next first WSAStartup, as a fresh catalog. */
+static ws2__entry *installed;
+static int n_installed;
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Provider GUIDs of Windows' base entries, so that code comparing them works. */
 static const GUID guid_tcpip = {0xe70f1aa0, 0xab8b, 0x11cf, {0x8c, 0xa3, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}};
@@ -55,9 +63,18 @@ const char *ws2__base_provider_path(void);
 
 int ws2__catalog_load(void) {
     size_t n = sizeof base_rows / sizeof base_rows[0];
-    entries = calloc(n, sizeof *entries);
-    if (!entries)
+    pthread_mutex_lock(&store_lock);
+    entries = calloc(n + (size_t)n_installed, sizeof *entries);
+    if (!entries) {
+        pthread_mutex_unlock(&store_lock);
         return WSA_NOT_ENOUGH_MEMORY;
+    }
+    for (int i = 0; i < n_installed; i++) {
+        entries[n + (size_t)i] = installed[i];
+        atomic_init(&entries[n + (size_t)i].provider, NULL);
+    }
+    n_entries = (int)n + n_installed;
+    pthread_mutex_unlock(&store_lock);
     const char *path = ws2__base_provider_path();
     for (size_t i = 0; i < n; i++) {
         const struct base_row *r = &base_rows[i];
@@ -82,7 +99,6 @@ int ws2__catalog_load(void) {
         ws2__a_to_w(path, entries[i].path, WS2__PATH_MAX);
         atomic_init(&entries[i].provider, NULL);
     }
-    n_entries = (int)n;
     return 0;
 }
 
@@ -265,4 +281,108 @@ int WSPAPI WSCGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath, L
     if (temporary)
         ws2__catalog_unload();
     return r;
+}
+
+/* ---- installing providers ---- */
+
+static DWORD next_catalog_id(void) {
+    DWORD id = FIRST_CATALOG_ID + (DWORD)(sizeof base_rows / sizeof base_rows[0]);
+    for (int i = 0; i < n_installed; i++)
+        if (installed[i].info.dwCatalogEntryId >= id)
+            id = installed[i].info.dwCatalogEntryId + 1;
+    return id;
+}
+
+static BOOL guid_known(const GUID *g) {
+    for (size_t i = 0; i < sizeof base_rows / sizeof base_rows[0]; i++)
+        if (!memcmp(base_rows[i].provider, g, sizeof *g))
+            return TRUE;
+    for (int i = 0; i < n_installed; i++)
+        if (!memcmp(&installed[i].info.ProviderId, g, sizeof *g))
+            return TRUE;
+    return FALSE;
+}
+
+/* Each entry gets the next catalog id and the provider's GUID; a base
+ * protocol's chain names itself, as Windows numbers them. The provider path
+ * must be absolute: a catalog is code every Winsock program loads. */
+int WSPAPI WSCInstallProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                              const LPWSAPROTOCOL_INFOW lpProtocolInfoList, DWORD dwNumberOfEntries,
+                              LPINT lpErrno) {
+    if (!lpErrno)
+        return SOCKET_ERROR;
+    if (!lpProviderId || !lpszProviderDllPath || !lpProtocolInfoList) {
+        *lpErrno = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    size_t len = 0;
+    while (lpszProviderDllPath[len])
+        len++;
+    if (dwNumberOfEntries == 0 || dwNumberOfEntries > 64 || len == 0 || len >= WS2__PATH_MAX ||
+        lpszProviderDllPath[0] != '/') {
+        *lpErrno = WSAEINVAL;
+        return SOCKET_ERROR;
+    }
+    pthread_mutex_lock(&store_lock);
+    if (guid_known(lpProviderId)) {
+        pthread_mutex_unlock(&store_lock);
+        *lpErrno = WSAEINVAL; /* this provider is installed already */
+        return SOCKET_ERROR;
+    }
+    ws2__entry *grown = realloc(installed, ((size_t)n_installed + dwNumberOfEntries) * sizeof *grown);
+    if (!grown) {
+        pthread_mutex_unlock(&store_lock);
+        *lpErrno = WSA_NOT_ENOUGH_MEMORY;
+        return SOCKET_ERROR;
+    }
+    installed = grown;
+    for (DWORD i = 0; i < dwNumberOfEntries; i++) {
+        ws2__entry *e = &installed[n_installed];
+        memset(e, 0, sizeof *e);
+        e->info = lpProtocolInfoList[i];
+        e->info.ProviderId = *lpProviderId;
+        e->info.dwCatalogEntryId = next_catalog_id();
+        if (e->info.ProtocolChain.ChainLen == BASE_PROTOCOL)
+            e->info.ProtocolChain.ChainEntries[0] = e->info.dwCatalogEntryId;
+        memcpy(e->path, lpszProviderDllPath, (len + 1) * sizeof(WCHAR));
+        n_installed++;
+    }
+    pthread_mutex_unlock(&store_lock);
+    return 0;
+}
+
+int WSPAPI WSCDeinstallProvider(LPGUID lpProviderId, LPINT lpErrno) {
+    if (!lpErrno)
+        return SOCKET_ERROR;
+    if (!lpProviderId) {
+        *lpErrno = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    pthread_mutex_lock(&store_lock);
+    int kept = 0, removed = 0;
+    for (int i = 0; i < n_installed; i++) {
+        if (!memcmp(&installed[i].info.ProviderId, lpProviderId, sizeof(GUID)))
+            removed++;
+        else
+            installed[kept++] = installed[i];
+    }
+    n_installed = kept;
+    if (n_installed == 0) {
+        free(installed);
+        installed = NULL;
+    }
+    pthread_mutex_unlock(&store_lock);
+    if (!removed) {
+        *lpErrno = WSAEINVAL; /* no such provider */
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+/* Windows offers this for 64-bit installers writing both catalogs; there is
+ * one catalog here. */
+int WSPAPI WSCInstallProvider64_32(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                                   const LPWSAPROTOCOL_INFOW lpProtocolInfoList, DWORD dwNumberOfEntries,
+                                   LPINT lpErrno) {
+    return WSCInstallProvider(lpProviderId, lpszProviderDllPath, lpProtocolInfoList, dwNumberOfEntries, lpErrno);
 }
