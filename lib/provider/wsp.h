@@ -24,7 +24,20 @@ typedef struct wsp__sock {
     GROUP group;
     int group_priority;
     WSAPROTOCOL_INFOW info;   /* as received: a chain's entry when layered */
+
+    /* Modes set by ioctlsocket/setsockopt and read by the I/O paths. The
+     * descriptor itself is always O_NONBLOCK: a blocking call tries the
+     * system call, and waits (poll) only when it would block. */
+    _Atomic int nonblocking;  /* FIONBIO */
+    _Atomic DWORD rcvtimeo;   /* SO_RCVTIMEO, milliseconds, 0 = forever */
+    _Atomic DWORD sndtimeo;   /* SO_SNDTIMEO */
+    _Atomic int state;        /* WSP__S_* below, for the codes Windows gives */
+    _Atomic int shut;         /* SD_RECEIVE bit 1, SD_SEND bit 2 once shut */
+    _Atomic int exclusive;    /* SO_EXCLUSIVEADDRUSE */
+    _Atomic int reuseaddr;    /* SO_REUSEADDR as Windows means it */
 } wsp__sock;
+
+enum { WSP__S_NEW, WSP__S_BOUND, WSP__S_LISTENING, WSP__S_CONNECTING, WSP__S_CONNECTED };
 
 extern WSPUPCALLTABLE wsp__upcalls;
 
