@@ -32,6 +32,21 @@ void wsp__sock_put(wsp__sock *so) {
 
 void wsp__sock_handle_gone(DWORD_PTR context) { wsp__sock_put((wsp__sock *)context); }
 
+/* Give a new socket object its handle through the IFS upcall. With our own
+ * dispatcher the object then lives as long as the handle does. On failure
+ * the object is released. */
+SOCKET wsp__sock_publish(wsp__sock *so, DWORD catalog_id, LPINT err) {
+    SOCKET s = wsp__upcalls.lpWPUModifyIFSHandle(catalog_id, (SOCKET)(uintptr_t)so, err);
+    if (s == INVALID_SOCKET) {
+        wsp__sock_put(so);
+        return INVALID_SOCKET;
+    }
+    so->handle = s;
+    if (wsp__own_dispatcher)
+        ws2__handle_set_destructor(s, wsp__sock_handle_gone);
+    return s;
+}
+
 static BOOL known_type(int type) {
     return type == SOCK_STREAM || type == SOCK_DGRAM || type == SOCK_RAW || type == SOCK_RDM ||
            type == SOCK_SEQPACKET;
@@ -124,13 +139,9 @@ SOCKET WSPAPI wsp__WSPSocket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW
         free(so);
         goto fail;
     }
-    SOCKET s = wsp__upcalls.lpWPUModifyIFSHandle(lpProtocolInfo->dwCatalogEntryId, (SOCKET)(uintptr_t)so, &err);
-    if (s == INVALID_SOCKET) {
-        wsp__sock_put(so);
+    SOCKET s = wsp__sock_publish(so, lpProtocolInfo->dwCatalogEntryId, &err);
+    if (s == INVALID_SOCKET)
         goto fail;
-    }
-    so->handle = s;
-    ws2__handle_set_destructor(s, wsp__sock_handle_gone);
     return s;
 fail:
     *lpErrno = err;
@@ -148,6 +159,8 @@ int WSPAPI wsp__WSPCloseSocket(SOCKET s, LPINT lpErrno) {
     if (atomic_load(&so->refs) > 2)
         sys__shutdown(so->fd, SD_BOTH);
     wsp__upcalls.lpWPUCloseSocketHandle(s, lpErrno);
+    if (!wsp__own_dispatcher)
+        wsp__sock_put(so); /* no handle destructor will: drop the handle's reference */
     wsp__sock_put(so);
     return 0;
 }

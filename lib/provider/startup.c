@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 WSPUPCALLTABLE wsp__upcalls;
+BOOL wsp__own_dispatcher;
 static pthread_mutex_t startup_lock = PTHREAD_MUTEX_INITIALIZER;
 static int startups;
 
@@ -39,6 +40,9 @@ int WSPAPI wsp__startup(WORD wVersionRequested, LPWSPDATA lpWSPData, LPWSAPROTOC
 
     pthread_mutex_lock(&startup_lock);
     wsp__upcalls = UpcallTable;
+    /* Driven by our own dispatcher, a socket's life follows its handle (see
+     * socket.c); driven by another caller's upcalls, it ends at close. */
+    wsp__own_dispatcher = UpcallTable.lpWPUModifyIFSHandle == WPUModifyIFSHandle;
     /* A loop that cannot start is not a startup failure: sockets then fail
      * with WSAENETDOWN, as on Windows when the network subsystem is down. */
     if (startups++ == 0)

@@ -40,11 +40,15 @@ typedef struct wsp__sock {
 enum { WSP__S_NEW, WSP__S_BOUND, WSP__S_LISTENING, WSP__S_CONNECTING, WSP__S_CONNECTED };
 
 extern WSPUPCALLTABLE wsp__upcalls;
+extern BOOL wsp__own_dispatcher;
 
 /* The socket behind s with a reference, or NULL with *err set. */
 wsp__sock *wsp__sock_get(SOCKET s, LPINT err);
 void wsp__sock_put(wsp__sock *so);
 void wsp__sock_handle_gone(DWORD_PTR context);
+/* Hand a new socket object (refs 1, fd open) its SOCKET: use this for every
+ * socket the provider makes (WSPSocket, WSPAccept ...). */
+SOCKET wsp__sock_publish(wsp__sock *so, DWORD catalog_id, LPINT err);
 
 /* Thread state: a blocking call of this thread is in progress. */
 extern _Thread_local int wsp__blocking;
