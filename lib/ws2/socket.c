@@ -60,18 +60,25 @@ SOCKET WSAAPI socket(int af, int type, int protocol) {
     return WSASocketW(af, type, protocol, NULL, 0, WSA_FLAG_OVERLAPPED);
 }
 
-int WSAAPI closesocket(SOCKET s) {
-    int err = ws2__enter();
-    if (err)
-        return ws2__fail(err);
+/* Retire the handle (later calls get WSAENOTSOCK at once), then let the
+ * provider close, holding a reference so the provider can still look its
+ * socket up through the upcalls. */
+int ws2__close(SOCKET s) {
     ws2__socket *so = ws2__handle_get(s);
     if (!so)
-        return ws2__fail(WSAENOTSOCK);
-    if (!so->provider || !ws2__handle_close(s)) {
-        ws2__handle_put(s);
-        return ws2__fail(WSAENOTSOCK);
-    }
-    int r = so->provider->procs.lpWSPCloseSocket(s, &err);
+        return WSAENOTSOCK;
+    int err = 0;
+    if (!so->provider || !ws2__handle_close(s))
+        err = WSAENOTSOCK;
+    else if (so->provider->procs.lpWSPCloseSocket(s, &err) != SOCKET_ERROR)
+        err = 0;
     ws2__handle_put(s);
-    return r == SOCKET_ERROR ? ws2__fail(err) : 0;
+    return err;
+}
+
+int WSAAPI closesocket(SOCKET s) {
+    int err = ws2__enter();
+    if (!err)
+        err = ws2__close(s);
+    return err ? ws2__fail(err) : 0;
 }

@@ -71,9 +71,8 @@ int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
 
 static void close_one(SOCKET s, ws2__socket *so, void *arg) {
     (void)arg;
-    int err = 0;
-    if (so->provider && ws2__handle_close(s))
-        so->provider->procs.lpWSPCloseSocket(s, &err);
+    if (so->provider)
+        ws2__close(s);
 }
 
 int WSAAPI WSACleanup(void) {

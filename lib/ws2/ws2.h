@@ -78,6 +78,9 @@ void ws2__handle_foreach(void (*fn)(SOCKET s, ws2__socket *so, void *arg), void 
 void ws2__handles_reset(void);
 size_t ws2__handles_live(void);
 
+/* closesocket without the entry checks: 0 or the WSA code (socket.c) */
+int ws2__close(SOCKET s);
+
 /* ---- upcalls (upcalls.c) ---- */
 extern const WSPUPCALLTABLE ws2__upcalls;
 
