@@ -1,6 +1,7 @@
 /* sys.c - socket calls in neutral types: descriptors, names, data. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/tcp.h> /* struct tcp_info with tcpi_segs_out */
 #include <netinet/in.h>
@@ -94,7 +95,18 @@ static int send_epipe(int fd) {
   return SYS_WSAESHUTDOWN;
 }
 
+/* EAGAIN on a blocking descriptor means SO_SNDTIMEO / SO_RCVTIMEO ran
+ * out, which Winsock reports as WSAETIMEDOUT. */
+static int again_error(int fd) {
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0 && !(fl & O_NONBLOCK))
+    return SYS_WSAETIMEDOUT;
+  return SYS_WSAEWOULDBLOCK;
+}
+
 static int send_error(int fd, int errnum, int has_address) {
+  if (errnum == EAGAIN || errnum == EWOULDBLOCK)
+    return again_error(fd);
   if (errnum == EPIPE)
     return send_epipe(fd);
   if (errnum == EDESTADDRREQ && !has_address)
@@ -426,7 +438,8 @@ static int recv_common(int fd, struct iovec *iov, size_t niov, int w_flags,
     n = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
   if (n < 0)
-    return sys__wsa_error(errno);
+    return (errno == EAGAIN || errno == EWOULDBLOCK) ? again_error(fd)
+                                                     : sys__wsa_error(errno);
 
   out_flags = sys__msg_flags_to_w(msg.msg_flags);
   if (control != NULL) {
