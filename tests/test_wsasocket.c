@@ -128,6 +128,19 @@ Test(wsasocket, raw_needs_privilege, .init = start, .fini = stop) {
     }
 }
 
+/* The same refusal reached as root: give up the privilege first (each
+ * Criterion test runs in a process of its own). */
+Test(wsasocket, raw_refused_without_privilege, .init = start, .fini = stop) {
+    if (geteuid() == 0) {
+        cr_assert_eq(setgid(65534), 0);
+        cr_assert_eq(setuid(65534), 0);
+    }
+    cr_assert_eq(WSASocketA(AF_INET, SOCK_RAW, IPPROTO_ICMP, NULL, 0, 0), INVALID_SOCKET);
+    cr_assert_eq(WSAGetLastError(), WSAEACCES);
+    cr_assert_eq(WSASocketA(AF_INET6, SOCK_RAW, 0, NULL, 0, 0), INVALID_SOCKET);
+    cr_assert_eq(WSAGetLastError(), WSAEACCES);
+}
+
 static WSAPROTOCOL_INFOW entry_for(int protocol) {
     INT filter[] = {protocol, 0};
     WSAPROTOCOL_INFOW buf[16];
