@@ -63,6 +63,12 @@
  */
 #define W2P_BSD(name) __asm__("w2p_" #name)
 
+/* Windows programs carry `#pragma comment(lib, "Ws2_32.lib")`, a link hint
+ * for Microsoft's tools; here it means nothing and must not warn. */
+#if defined(__GNUC__) && !defined(W2P_KEEP_UNKNOWN_PRAGMA_WARNINGS)
+#pragma GCC diagnostic ignored "-Wunknown-pragmas"
+#endif
+
 #ifndef FALSE
 #define FALSE 0
 #endif
