@@ -4,6 +4,7 @@
  * constrained group holds sockets of one family, type and protocol.
  */
 #include "wsp.h"
+#include "common/fault.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ int wsp__group_join(GROUP g, const wsp__sock *so, GROUP *out) {
     if (g == SG_UNCONSTRAINED_GROUP || g == SG_CONSTRAINED_GROUP) {
         if (n_groups == cap_groups) {
             size_t cap = cap_groups ? cap_groups * 2 : 8;
-            group *grown = realloc(groups, cap * sizeof *grown);
+            group *grown = W2P_FAULT_ALLOC() ? NULL : realloc(groups, cap * sizeof *grown);
             if (!grown) {
                 pthread_mutex_unlock(&lock);
                 return WSAENOBUFS;

@@ -5,6 +5,7 @@
  * Installed catalogs (a file) come with the layered-provider work.
  */
 #include "ws2.h"
+#include "common/fault.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -64,7 +65,7 @@ const char *ws2__base_provider_path(void);
 int ws2__catalog_load(void) {
     size_t n = sizeof base_rows / sizeof base_rows[0];
     pthread_mutex_lock(&store_lock);
-    entries = calloc(n + (size_t)n_installed, sizeof *entries);
+    entries = W2P_FAULT_ALLOC() ? NULL : calloc(n + (size_t)n_installed, sizeof *entries);
     if (!entries) {
         pthread_mutex_unlock(&store_lock);
         return WSA_NOT_ENOUGH_MEMORY;

@@ -12,6 +12,7 @@
  */
 #include "ws2.h"
 #include "handles.h"
+#include "common/fault.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -83,7 +84,8 @@ int ws2__handle_create(const ws2__socket *init, SOCKET *out) {
         }
         index = used;
         if (!atomic_load(&chunks[index >> CHUNK_BITS])) {
-            slot *c = calloc(CHUNK_SIZE, sizeof(slot));
+            slot *c = W2P_FAULT(W2P_FAULT_NOMEM_HANDLE) || W2P_FAULT_ALLOC() ? NULL
+                                                                     : calloc(CHUNK_SIZE, sizeof(slot));
             if (!c) {
                 pthread_mutex_unlock(&alloc_lock);
                 return WSAENOBUFS;

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE /* dladdr */
 #include "ws2.h"
+#include "common/fault.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -48,7 +49,7 @@ static BOOL table_complete(const WSPPROC_TABLE *t) {
 }
 
 static int start(ws2__entry *e, ws2__provider **out) {
-    ws2__provider *p = calloc(1, sizeof *p);
+    ws2__provider *p = W2P_FAULT_ALLOC() ? NULL : calloc(1, sizeof *p);
     if (!p)
         return WSA_NOT_ENOUGH_MEMORY;
     p->catalog_id = e->info.dwCatalogEntryId;
