@@ -1,6 +1,7 @@
 /* WSAStartup / WSACleanup: the process's Winsock state, reference counted. */
 #include "ws2.h"
 #include "common/fault.h"
+#include "apc.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -94,6 +95,7 @@ int WSAAPI WSACleanup(void) {
         ws2__handles_reset();
         ws2__catalog_unload();
         ws2__blocking_reset();
+        ws2__apc_cleanup(); /* the calling thread's completion-routine queue, if idle */
     }
     atomic_fetch_sub_explicit(&startup_count, 1, memory_order_release);
     pthread_mutex_unlock(&state_lock);

@@ -1,12 +1,12 @@
 /*
  * The upcall table (WPU*) handed to every provider at WSPStartup: handles for
- * IFS and non-IFS providers, the blocking callback, provider paths. Event and
- * APC upcalls come with overlapped I/O; until then they answer WSAEOPNOTSUPP.
+ * IFS and non-IFS providers, the blocking callback, provider paths, event
+ * objects (events.c) and completion routines queued to a thread (apc.c).
  */
 #include "ws2.h"
 #include "handles.h"
-
-#include <pthread.h>
+#include "events.h"
+#include "apc.h"
 
 SOCKET WSPAPI WPUCreateSocketHandle(DWORD dwCatalogEntryId, DWORD_PTR dwContext, LPINT lpErrno) {
     ws2__socket init = {.catalog_id = dwCatalogEntryId, .context = dwContext};
@@ -77,48 +77,69 @@ int WSPAPI WPUGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath, L
     return WSCGetProviderPath(lpProviderId, lpszProviderDllPath, lpProviderDllPathLen, lpErrno);
 }
 
+/* ThreadHandle names the calling thread's completion-routine queue and holds
+ * a reference on it until WPUCloseThread, so a routine queued after the
+ * thread has exited is refused instead of reaching freed memory. */
 int WSPAPI WPUOpenCurrentThread(LPWSATHREADID lpThreadId, LPINT lpErrno) {
-    if (!lpThreadId) {
-        *lpErrno = WSAEFAULT;
+    int err = ws2__apc_open_current(lpThreadId);
+    if (err) {
+        *lpErrno = err;
         return SOCKET_ERROR;
     }
-    lpThreadId->ThreadHandle = (HANDLE)(uintptr_t)pthread_self();
-    lpThreadId->Reserved = 0;
     return 0;
 }
 
 int WSPAPI WPUCloseThread(LPWSATHREADID lpThreadId, LPINT lpErrno) {
-    if (!lpThreadId) {
-        *lpErrno = WSAEFAULT;
+    int err = ws2__apc_close_thread(lpThreadId);
+    if (err) {
+        *lpErrno = err;
         return SOCKET_ERROR;
     }
     return 0;
 }
 
-/* Not yet: they arrive with events and completion routines. */
+/* A manual-reset event, not signalled, as WSACreateEvent makes. */
 WSAEVENT WSPAPI WPUCreateEvent(LPINT lpErrno) {
-    *lpErrno = WSAEOPNOTSUPP;
-    return WSA_INVALID_EVENT;
+    HANDLE h;
+    int err = ws2__event_create(TRUE, FALSE, &h);
+    if (err) {
+        *lpErrno = err;
+        return WSA_INVALID_EVENT;
+    }
+    return h;
 }
 BOOL WSPAPI WPUCloseEvent(WSAEVENT hEvent, LPINT lpErrno) {
-    (void)hEvent;
-    *lpErrno = WSAEOPNOTSUPP;
-    return FALSE;
+    int err = ws2__event_close(hEvent);
+    if (err) {
+        *lpErrno = err;
+        return FALSE;
+    }
+    return TRUE;
 }
 BOOL WSPAPI WPUSetEvent(WSAEVENT hEvent, LPINT lpErrno) {
-    (void)hEvent;
-    *lpErrno = WSAEOPNOTSUPP;
-    return FALSE;
+    int err = ws2__event_set(hEvent);
+    if (err) {
+        *lpErrno = err;
+        return FALSE;
+    }
+    return TRUE;
 }
 BOOL WSPAPI WPUResetEvent(WSAEVENT hEvent, LPINT lpErrno) {
-    (void)hEvent;
-    *lpErrno = WSAEOPNOTSUPP;
-    return FALSE;
+    int err = ws2__event_reset(hEvent);
+    if (err) {
+        *lpErrno = err;
+        return FALSE;
+    }
+    return TRUE;
 }
+/* The routine runs on that thread during its next alertable wait. */
 int WSPAPI WPUQueueApc(LPWSATHREADID lpThreadId, LPWSAUSERAPC lpfnUserApc, DWORD_PTR dwContext, LPINT lpErrno) {
-    (void)lpThreadId, (void)lpfnUserApc, (void)dwContext;
-    *lpErrno = WSAEOPNOTSUPP;
-    return SOCKET_ERROR;
+    int err = ws2__apc_queue_to(lpThreadId, lpfnUserApc, dwContext);
+    if (err) {
+        *lpErrno = err;
+        return SOCKET_ERROR;
+    }
+    return 0;
 }
 /* There are no windows to post to on POSIX. */
 BOOL WSPAPI WPUPostMessage(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {

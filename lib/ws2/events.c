@@ -1,0 +1,476 @@
+/*
+ * Event objects and waiting on them: WSACreateEvent & co., the Windows event
+ * calls of windows.h (CreateEvent, SetEvent, WaitForMultipleObjectsEx ...),
+ * Sleep/SleepEx, and the thread and process ids.
+ *
+ * An event is an eventfd (readable = signalled) in a slot of the event table.
+ * Its HANDLE is 0x80000000 | generation << 18 | (slot + 1) << 2: a multiple of
+ * 4 like every Windows handle, never a SOCKET value (those stay below 2^31,
+ * see handles.c), and a closed handle cannot reach the slot's next event
+ * because the generation moved on (WSA_INVALID_HANDLE instead). Each slot
+ * has one atomic word (ALLOC and LIVE bits, generation, reference count), as
+ * in the SOCKET table: a wait holds a reference on every event it waits for,
+ * so WSACloseEvent during a wait never lets the eventfd be closed (and its
+ * number reused) under poll(2); the eventfd is closed at the last reference.
+ *
+ * Manual-reset events are plain eventfds. An auto-reset event is "taken" by
+ * the wait it satisfies: the check and the drain happen under consume_lock,
+ * which every taker, every wait-all and every ResetEvent holds, so one
+ * SetEvent releases one waiter, and a wait-all sees all its events
+ * signalled at one instant and takes its auto-reset ones together.
+ *
+ * A wait is one poll(2) (through the seam) over the eventfds it still needs
+ * plus, when alertable, the thread's APC eventfd (apc.c). Signalled objects
+ * win over pending completion routines, as in the Windows kernel's wait: the
+ * routines run, and the wait returns WAIT_IO_COMPLETION, only when no object
+ * satisfies it.
+ */
+#define _GNU_SOURCE /* gettid, clock_gettime */
+#include "ws2.h"
+#include "events.h"
+#include "apc.h"
+#include "sys/sys.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EV_TAG 0x80000000u
+#define IDX_SHIFT 2
+#define IDX_BITS 16
+#define GEN_SHIFT (IDX_SHIFT + IDX_BITS) /* 18 */
+#define GEN_BITS 13                        /* bits 18..30 */
+#define GEN_MASK ((1u << GEN_BITS) - 1)
+#define MAX_SLOTS ((1u << IDX_BITS) - 1) /* slot + 1 fits the index field */
+#define CHUNK_BITS 10
+#define CHUNK_SIZE (1u << CHUNK_BITS)
+#define MAX_CHUNKS ((MAX_SLOTS + CHUNK_SIZE - 1) / CHUNK_SIZE)
+
+#define W_LIVE (1ull << 63)
+#define W_ALLOC (1ull << 62)
+#define W_GEN_SHIFT 32
+#define W_GEN(w) ((w) & ((uint64_t)GEN_MASK << W_GEN_SHIFT))
+#define W_REFS 0xffffffffull
+
+typedef struct ev_slot {
+    _Atomic uint64_t word;
+    int fd;
+    BOOL manual;
+    uint32_t next_free; /* index + 1; 0 ends the list */
+    uint32_t index;
+} ev_slot;
+
+static _Atomic(ev_slot *) chunks[MAX_CHUNKS];
+static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t consume_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t free_head; /* index + 1 */
+static uint32_t used;      /* high-water mark */
+
+/* ---- the table -------------------------------------------------------------- */
+
+static inline ev_slot *slot_at(uint32_t index) {
+    ev_slot *c = atomic_load_explicit(&chunks[index >> CHUNK_BITS], memory_order_acquire);
+    return c ? &c[index & (CHUNK_SIZE - 1)] : NULL;
+}
+
+static inline HANDLE encode(uint64_t gen, uint32_t index) {
+    return (HANDLE)(uintptr_t)(EV_TAG | (uint32_t)gen << GEN_SHIFT | (index + 1) << IDX_SHIFT);
+}
+
+static ev_slot *decode(HANDLE h, uint64_t *gen) {
+    uintptr_t v = (uintptr_t)h;
+    if (v >> 32 || !(v & EV_TAG) || v & 3)
+        return NULL;
+    uint32_t index = (uint32_t)(v >> IDX_SHIFT) & MAX_SLOTS;
+    if (index == 0)
+        return NULL;
+    *gen = (uint64_t)((v >> GEN_SHIFT) & GEN_MASK) << W_GEN_SHIFT;
+    return index - 1 < MAX_SLOTS ? slot_at(index - 1) : NULL;
+}
+
+int ws2__event_create(BOOL manual_reset, BOOL initial_state, HANDLE *out) {
+    int fd;
+    if (sys__eventfd_create(&fd) != 0)
+        return WSA_NOT_ENOUGH_MEMORY;
+    if (initial_state)
+        sys__eventfd_signal(fd);
+    pthread_mutex_lock(&alloc_lock);
+    uint32_t index;
+    if (free_head) {
+        index = free_head - 1;
+        free_head = slot_at(index)->next_free;
+    } else {
+        if (used >= MAX_SLOTS) {
+            pthread_mutex_unlock(&alloc_lock);
+            sys__close(fd);
+            return WSA_NOT_ENOUGH_MEMORY;
+        }
+        index = used;
+        if (!atomic_load(&chunks[index >> CHUNK_BITS])) {
+            ev_slot *c = calloc(CHUNK_SIZE, sizeof *c);
+            if (!c) {
+                pthread_mutex_unlock(&alloc_lock);
+                sys__close(fd);
+                return WSA_NOT_ENOUGH_MEMORY;
+            }
+            atomic_store_explicit(&chunks[index >> CHUNK_BITS], c, memory_order_release);
+        }
+        used++;
+    }
+    ev_slot *sl = slot_at(index);
+    uint64_t gen = ((W_GEN(atomic_load_explicit(&sl->word, memory_order_relaxed)) >> W_GEN_SHIFT) + 1) & GEN_MASK;
+    if (gen == 0)
+        gen = 1;
+    sl->fd = fd;
+    sl->manual = manual_reset ? TRUE : FALSE;
+    sl->next_free = 0;
+    sl->index = index;
+    atomic_store_explicit(&sl->word, W_LIVE | W_ALLOC | gen << W_GEN_SHIFT | 1, memory_order_release);
+    pthread_mutex_unlock(&alloc_lock);
+    *out = encode(gen, index);
+    return 0;
+}
+
+static void slot_free(ev_slot *sl) {
+    sys__close(sl->fd); /* nobody can reach it any more: no reference is left */
+    pthread_mutex_lock(&alloc_lock);
+    atomic_store(&sl->word, W_GEN(atomic_load(&sl->word)));
+    sl->fd = -1;
+    sl->next_free = free_head;
+    free_head = sl->index + 1;
+    pthread_mutex_unlock(&alloc_lock);
+}
+
+static void ev_put(ev_slot *sl) {
+    uint64_t w = atomic_fetch_sub_explicit(&sl->word, 1, memory_order_acq_rel) - 1;
+    if ((w & W_REFS) == 0)
+        slot_free(sl);
+}
+
+/* A reference on a live event, or NULL (WSA_INVALID_HANDLE). */
+static ev_slot *ev_get(HANDLE h) {
+    uint64_t gen;
+    ev_slot *sl = decode(h, &gen);
+    if (!sl)
+        return NULL;
+    uint64_t w = atomic_load_explicit(&sl->word, memory_order_acquire);
+    do {
+        if ((w & (W_LIVE | W_ALLOC)) != (W_LIVE | W_ALLOC) || W_GEN(w) != gen || (w & W_REFS) == 0)
+            return NULL;
+    } while (!atomic_compare_exchange_weak_explicit(&sl->word, &w, w + 1, memory_order_acq_rel,
+                                                    memory_order_acquire));
+    return sl;
+}
+
+BOOL ws2__event_valid(HANDLE h) {
+    ev_slot *sl = ev_get(h);
+    if (!sl)
+        return FALSE;
+    ev_put(sl);
+    return TRUE;
+}
+
+int ws2__event_set(HANDLE h) {
+    ev_slot *sl = ev_get(h);
+    if (!sl)
+        return WSA_INVALID_HANDLE;
+    sys__eventfd_signal(sl->fd);
+    ev_put(sl);
+    return 0;
+}
+
+int ws2__event_reset(HANDLE h) {
+    ev_slot *sl = ev_get(h);
+    if (!sl)
+        return WSA_INVALID_HANDLE;
+    pthread_mutex_lock(&consume_lock);
+    sys__eventfd_drain(sl->fd);
+    pthread_mutex_unlock(&consume_lock);
+    ev_put(sl);
+    return 0;
+}
+
+int ws2__event_close(HANDLE h) {
+    uint64_t gen;
+    ev_slot *sl = decode(h, &gen);
+    if (!sl)
+        return WSA_INVALID_HANDLE;
+    uint64_t w = atomic_load(&sl->word);
+    do {
+        if (!(w & W_LIVE) || W_GEN(w) != gen)
+            return WSA_INVALID_HANDLE;
+    } while (!atomic_compare_exchange_weak(&sl->word, &w, w & ~W_LIVE));
+    ev_put(sl); /* the handle's own reference; waits in progress keep theirs */
+    return 0;
+}
+
+/* ---- waiting -------------------------------------------------------------------- */
+
+static int64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A deadline for a Windows timeout in ms; -1 for INFINITE. */
+static int64_t deadline_of(DWORD ms) { return ms == INFINITE ? -1 : now_ns() + (int64_t)ms * 1000000; }
+
+/* The poll(2) timeout until the deadline, rounded up to whole ms; 0 when it
+ * has passed, -1 for none. */
+static int timeout_left(int64_t deadline) {
+    if (deadline < 0)
+        return -1;
+    int64_t left = deadline - now_ns();
+    if (left <= 0)
+        return 0;
+    int64_t ms = (left + 999999) / 1000000;
+    return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+static BOOL is_set(ev_slot *sl) {
+    int set = 0;
+    return sys__eventfd_is_set(sl->fd, &set) == 0 && set;
+}
+
+/* Is the event signalled? An auto-reset one is taken (reset) if it is. */
+static BOOL take(ev_slot *sl) {
+    if (sl->manual)
+        return is_set(sl);
+    pthread_mutex_lock(&consume_lock);
+    BOOL set = is_set(sl);
+    if (set)
+        sys__eventfd_drain(sl->fd);
+    pthread_mutex_unlock(&consume_lock);
+    return set;
+}
+
+/* One look at the objects: TRUE with *result when the wait is satisfied,
+ * else FALSE with the eventfds still to wait for in pfd/np. */
+static BOOL try_satisfy(DWORD n, ev_slot **sl, BOOL all, DWORD *result, sys_pollfd_t *pfd, uint32_t *np) {
+    *np = 0;
+    if (!all) {
+        for (DWORD i = 0; i < n; i++) {
+            if (take(sl[i])) {
+                *result = WAIT_OBJECT_0 + i; /* the lowest index signalled */
+                return TRUE;
+            }
+            pfd[(*np)++] = (sys_pollfd_t){.fd = sl[i]->fd, .w_events = POLLRDNORM};
+        }
+        return FALSE;
+    }
+    pthread_mutex_lock(&consume_lock);
+    for (DWORD i = 0; i < n; i++)
+        if (!is_set(sl[i]))
+            pfd[(*np)++] = (sys_pollfd_t){.fd = sl[i]->fd, .w_events = POLLRDNORM};
+    if (*np == 0)
+        for (DWORD i = 0; i < n; i++)
+            if (!sl[i]->manual)
+                sys__eventfd_drain(sl[i]->fd);
+    pthread_mutex_unlock(&consume_lock);
+    if (*np)
+        return FALSE;
+    *result = WAIT_OBJECT_0;
+    return TRUE;
+}
+
+/* The common wait: WAIT_OBJECT_0 + i, WAIT_TIMEOUT, WAIT_IO_COMPLETION, or
+ * WAIT_FAILED with *err (ERROR_INVALID_PARAMETER, ERROR_INVALID_HANDLE). */
+static DWORD wait_objects(DWORD n, const HANDLE *handles, BOOL all, DWORD ms, BOOL alertable, int *err) {
+    if (n == 0 || n > MAXIMUM_WAIT_OBJECTS || !handles) {
+        *err = ERROR_INVALID_PARAMETER;
+        return WAIT_FAILED;
+    }
+    ev_slot *sl[MAXIMUM_WAIT_OBJECTS];
+    for (DWORD i = 0; i < n; i++) {
+        sl[i] = ev_get(handles[i]);
+        if (!sl[i]) {
+            while (i--)
+                ev_put(sl[i]);
+            *err = ERROR_INVALID_HANDLE;
+            return WAIT_FAILED;
+        }
+    }
+    DWORD result = WAIT_FAILED;
+    /* Waiting for all of a list that names an object twice is refused, as
+     * the WaitForMultipleObjects page says. */
+    if (all)
+        for (DWORD i = 0; i < n && result == WAIT_FAILED; i++)
+            for (DWORD j = i + 1; j < n; j++)
+                if (sl[i] == sl[j]) {
+                    *err = ERROR_INVALID_PARAMETER;
+                    goto out;
+                }
+
+    int64_t deadline = deadline_of(ms);
+    sys_pollfd_t pfd[MAXIMUM_WAIT_OBJECTS + 1];
+    for (;;) {
+        uint32_t np;
+        if (try_satisfy(n, sl, all, &result, pfd, &np))
+            break;
+        if (alertable && ws2__apc_run() > 0) {
+            result = WAIT_IO_COMPLETION;
+            break;
+        }
+        int timeout = timeout_left(deadline);
+        if (timeout == 0) {
+            result = WAIT_TIMEOUT;
+            break;
+        }
+        if (alertable) {
+            int fd = ws2__apc_wake_fd();
+            if (fd >= 0)
+                pfd[np++] = (sys_pollfd_t){.fd = fd, .w_events = POLLRDNORM};
+        }
+        int nready, e = sys__poll(pfd, np, timeout, &nready);
+        if (e) {
+            *err = e;
+            result = WAIT_FAILED;
+            break;
+        }
+    }
+out:
+    for (DWORD i = 0; i < n; i++)
+        ev_put(sl[i]);
+    return result;
+}
+
+/* ---- Winsock ---------------------------------------------------------------------- */
+
+/* Like CreateEvent on Windows, these need no WSAStartup. */
+WSAEVENT WSAAPI WSACreateEvent(void) {
+    HANDLE h;
+    int err = ws2__event_create(TRUE, FALSE, &h);
+    if (err) {
+        WSASetLastError(err);
+        return WSA_INVALID_EVENT;
+    }
+    return h;
+}
+
+BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent) {
+    int err = ws2__event_close(hEvent);
+    if (err) {
+        WSASetLastError(err);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL WSAAPI WSASetEvent(WSAEVENT hEvent) {
+    int err = ws2__event_set(hEvent);
+    if (err) {
+        WSASetLastError(err);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent) {
+    int err = ws2__event_reset(hEvent);
+    if (err) {
+        WSASetLastError(err);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll, DWORD dwTimeout,
+                                      BOOL fAlertable) {
+    int err = 0;
+    DWORD r = wait_objects(cEvents, lphEvents, fWaitAll, dwTimeout, fAlertable, &err);
+    if (r == WSA_WAIT_FAILED)
+        WSASetLastError(err);
+    return r;
+}
+
+/* ---- windows.h ------------------------------------------------------------------------ */
+
+/* Named events would be shared between processes; there is no such object
+ * here, so a name is refused rather than silently ignored. */
+static HANDLE create_event(BOOL manual, BOOL initial, BOOL named) {
+    if (named) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    HANDLE h;
+    int err = ws2__event_create(manual, initial, &h);
+    if (err) {
+        SetLastError((DWORD)err);
+        return NULL;
+    }
+    return h;
+}
+
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset, BOOL bInitialState,
+                           LPCSTR lpName) {
+    (void)lpEventAttributes;
+    return create_event(bManualReset, bInitialState, lpName && lpName[0]);
+}
+
+HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset, BOOL bInitialState,
+                           LPCWSTR lpName) {
+    (void)lpEventAttributes;
+    return create_event(bManualReset, bInitialState, lpName && lpName[0]);
+}
+
+BOOL WINAPI SetEvent(HANDLE hEvent) { return WSASetEvent(hEvent); }
+BOOL WINAPI ResetEvent(HANDLE hEvent) { return WSAResetEvent(hEvent); }
+
+/* Only events are kernel objects here; anything else is not a handle. */
+BOOL WINAPI CloseHandle(HANDLE hObject) {
+    if (ws2__event_close(hObject) != 0) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds,
+                                      BOOL bAlertable) {
+    int err = 0;
+    DWORD r = wait_objects(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable, &err);
+    if (r == WAIT_FAILED)
+        SetLastError((DWORD)err);
+    return r;
+}
+
+DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds) {
+    return WaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE);
+}
+
+DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable) {
+    return WaitForMultipleObjectsEx(1, &hHandle, FALSE, dwMilliseconds, bAlertable);
+}
+
+DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds) {
+    return WaitForMultipleObjectsEx(1, &hHandle, FALSE, dwMilliseconds, FALSE);
+}
+
+/* 0 when the time is up; WAIT_IO_COMPLETION when alertable and completion
+ * routines ran (they run at once if some are already queued: F117). */
+DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable) {
+    if (dwMilliseconds == 0 && !bAlertable) {
+        sched_yield();
+        return 0;
+    }
+    int64_t deadline = deadline_of(dwMilliseconds);
+    for (;;) {
+        if (bAlertable && ws2__apc_run() > 0)
+            return WAIT_IO_COMPLETION;
+        int timeout = timeout_left(deadline);
+        if (timeout == 0)
+            return 0;
+        sys_pollfd_t p = {.fd = bAlertable ? ws2__apc_wake_fd() : -1, .w_events = POLLRDNORM};
+        int nready;
+        if (sys__poll(&p, p.fd >= 0 ? 1 : 0, timeout, &nready) != 0)
+            return 0;
+    }
+}
+
+VOID WINAPI Sleep(DWORD dwMilliseconds) { SleepEx(dwMilliseconds, FALSE); }
+
+DWORD WINAPI GetCurrentProcessId(VOID) { return sys__getpid(); }
+DWORD WINAPI GetCurrentThreadId(VOID) { return (DWORD)gettid(); }

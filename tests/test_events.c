@@ -1,0 +1,374 @@
+/* Event objects: WSACreateEvent & co., WSAWaitForMultipleEvents, and the
+ * windows.h event calls (CreateEvent, SetEvent, WaitFor*, CloseHandle) that
+ * share the same objects. windows-behaviour.md has no numbered facts on
+ * these calls; the values are those of the Winsock and Win32 reference pages
+ * (WSA_INVALID_HANDLE 6, WSA_INVALID_PARAMETER 87, WSA_WAIT_TIMEOUT 258).
+ * The alertable side is in test_apc.c. */
+#include <criterion/criterion.h>
+#include <winsock2.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <time.h>
+
+static int64_t now_ms(void) {
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+Test(events, create_set_reset_close) {
+    WSAEVENT ev = WSACreateEvent();
+    cr_assert_neq(ev, WSA_INVALID_EVENT);
+    cr_assert_eq((uintptr_t)ev % 4, 0, "handles are multiples of 4");
+    /* manual reset, not signalled */
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE), WSA_WAIT_TIMEOUT);
+    cr_assert(WSASetEvent(ev));
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE), WSA_WAIT_EVENT_0);
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE), WSA_WAIT_EVENT_0, "a wait does not reset it");
+    cr_assert(WSASetEvent(ev), "setting twice is fine");
+    cr_assert(WSAResetEvent(ev));
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE), WSA_WAIT_TIMEOUT);
+    cr_assert(WSAResetEvent(ev), "resetting twice is fine");
+    cr_assert(WSACloseEvent(ev));
+}
+
+Test(events, no_startup_needed) {
+    /* Like CreateEvent, the event calls do not need WSAStartup. */
+    WSAEVENT ev = WSACreateEvent();
+    cr_assert_neq(ev, WSA_INVALID_EVENT);
+    cr_assert(WSACloseEvent(ev));
+}
+
+Test(events, closed_handle_is_invalid) {
+    WSAEVENT ev = WSACreateEvent();
+    cr_assert(WSACloseEvent(ev));
+    WSASetLastError(0);
+    cr_assert_not(WSASetEvent(ev));
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    WSASetLastError(0);
+    cr_assert_not(WSAResetEvent(ev));
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    WSASetLastError(0);
+    cr_assert_not(WSACloseEvent(ev));
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    WSASetLastError(0);
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE), WSA_WAIT_FAILED);
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+}
+
+Test(events, closed_handle_never_reaches_the_next_event) {
+    WSAEVENT old = WSACreateEvent();
+    cr_assert(WSACloseEvent(old));
+    WSAEVENT fresh = WSACreateEvent(); /* likely the same slot */
+    cr_assert_neq(fresh, old);
+    cr_assert_not(WSASetEvent(old));
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &fresh, FALSE, 0, FALSE), WSA_WAIT_TIMEOUT, "the set went nowhere");
+    cr_assert(WSACloseEvent(fresh));
+}
+
+Test(events, bogus_handles_are_invalid) {
+    WSAEVENT bogus[] = {NULL, (WSAEVENT)(uintptr_t)1, (WSAEVENT)(uintptr_t)4, (WSAEVENT)(uintptr_t)0x80000004,
+                        (WSAEVENT)(uintptr_t)0xdeadbeef, (WSAEVENT)(uintptr_t)0xffffffff,
+                        (WSAEVENT)(uintptr_t)-1, (WSAEVENT)(uintptr_t)0x1234567800000004ull};
+    for (size_t i = 0; i < sizeof bogus / sizeof bogus[0]; i++) {
+        WSASetLastError(0);
+        cr_assert_not(WSASetEvent(bogus[i]), "%p", bogus[i]);
+        cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+        cr_assert_not(WSAResetEvent(bogus[i]));
+        cr_assert_not(WSACloseEvent(bogus[i]));
+        cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+        cr_assert_eq(WSAWaitForMultipleEvents(1, &bogus[i], FALSE, 0, FALSE), WSA_WAIT_FAILED);
+        cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    }
+}
+
+Test(events, socket_handle_is_not_an_event) {
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    cr_assert_neq(s, INVALID_SOCKET);
+    cr_assert_not(WSASetEvent((WSAEVENT)s));
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    cr_assert_not(WSACloseEvent((WSAEVENT)s));
+    closesocket(s);
+    WSACleanup();
+}
+
+Test(events, one_bad_handle_fails_the_wait) {
+    WSAEVENT ev[2] = {WSACreateEvent(), WSACreateEvent()};
+    WSASetEvent(ev[0]);
+    WSACloseEvent(ev[1]);
+    cr_assert_eq(WSAWaitForMultipleEvents(2, ev, FALSE, 0, FALSE), WSA_WAIT_FAILED);
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    WSACloseEvent(ev[0]);
+}
+
+Test(events, invalid_counts) {
+    WSAEVENT ev[WSA_MAXIMUM_WAIT_EVENTS + 1];
+    for (int i = 0; i <= WSA_MAXIMUM_WAIT_EVENTS; i++)
+        ev[i] = WSACreateEvent();
+    WSASetLastError(0);
+    cr_assert_eq(WSAWaitForMultipleEvents(0, ev, FALSE, 0, FALSE), WSA_WAIT_FAILED);
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_PARAMETER);
+    WSASetLastError(0);
+    cr_assert_eq(WSAWaitForMultipleEvents(65, ev, FALSE, 0, FALSE), WSA_WAIT_FAILED);
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_PARAMETER);
+    WSASetLastError(0);
+    cr_assert_eq(WSAWaitForMultipleEvents(1, NULL, FALSE, 0, FALSE), WSA_WAIT_FAILED);
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_PARAMETER);
+    SetLastError(0);
+    cr_assert_eq(WaitForMultipleObjects(0, ev, FALSE, 0), WAIT_FAILED);
+    cr_assert_eq(GetLastError(), ERROR_INVALID_PARAMETER);
+    for (int i = 0; i <= WSA_MAXIMUM_WAIT_EVENTS; i++)
+        WSACloseEvent(ev[i]);
+}
+
+Test(events, wait_any_gives_lowest_signalled_index) {
+    WSAEVENT ev[5];
+    for (int i = 0; i < 5; i++)
+        ev[i] = WSACreateEvent();
+    WSASetEvent(ev[4]);
+    cr_assert_eq(WSAWaitForMultipleEvents(5, ev, FALSE, 0, FALSE), WSA_WAIT_EVENT_0 + 4);
+    WSASetEvent(ev[2]);
+    cr_assert_eq(WSAWaitForMultipleEvents(5, ev, FALSE, 0, FALSE), WSA_WAIT_EVENT_0 + 2);
+    WSASetEvent(ev[0]);
+    cr_assert_eq(WSAWaitForMultipleEvents(5, ev, FALSE, 100, FALSE), WSA_WAIT_EVENT_0);
+    for (int i = 0; i < 5; i++)
+        WSACloseEvent(ev[i]);
+}
+
+Test(events, wait_all) {
+    WSAEVENT ev[3];
+    for (int i = 0; i < 3; i++)
+        ev[i] = WSACreateEvent();
+    WSASetEvent(ev[0]);
+    WSASetEvent(ev[2]);
+    cr_assert_eq(WSAWaitForMultipleEvents(3, ev, TRUE, 0, FALSE), WSA_WAIT_TIMEOUT);
+    cr_assert_eq(WSAWaitForMultipleEvents(3, ev, TRUE, 30, FALSE), WSA_WAIT_TIMEOUT);
+    WSASetEvent(ev[1]);
+    cr_assert_eq(WSAWaitForMultipleEvents(3, ev, TRUE, 0, FALSE), WSA_WAIT_EVENT_0);
+    cr_assert_eq(WSAWaitForMultipleEvents(3, ev, TRUE, 0, FALSE), WSA_WAIT_EVENT_0, "manual events stay set");
+    /* The same object twice in a wait-all list is refused. */
+    WSAEVENT dup[2] = {ev[0], ev[0]};
+    cr_assert_eq(WSAWaitForMultipleEvents(2, dup, TRUE, 0, FALSE), WSA_WAIT_FAILED);
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_PARAMETER);
+    cr_assert_eq(WSAWaitForMultipleEvents(2, dup, FALSE, 0, FALSE), WSA_WAIT_EVENT_0, "wait-any allows it");
+    for (int i = 0; i < 3; i++)
+        WSACloseEvent(ev[i]);
+}
+
+Test(events, timeout) {
+    WSAEVENT ev = WSACreateEvent();
+    int64_t t0 = now_ms();
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ev, FALSE, 120, FALSE), WSA_WAIT_TIMEOUT);
+    int64_t took = now_ms() - t0;
+    cr_assert_geq(took, 115, "waited %lld ms", (long long)took);
+    cr_assert_lt(took, 2000, "waited %lld ms", (long long)took);
+    t0 = now_ms();
+    cr_assert_eq(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
+    cr_assert_lt(now_ms() - t0, 100);
+    WSACloseEvent(ev);
+}
+
+struct setter {
+    WSAEVENT ev;
+    unsigned delay_ms;
+};
+
+static void *set_later(void *arg) {
+    struct setter *s = arg;
+    Sleep(s->delay_ms);
+    WSASetEvent(s->ev);
+    return NULL;
+}
+
+Test(events, infinite_wait_woken_by_another_thread) {
+    struct setter s = {WSACreateEvent(), 50};
+    pthread_t t;
+    int64_t t0 = now_ms();
+    pthread_create(&t, NULL, set_later, &s);
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &s.ev, FALSE, WSA_INFINITE, FALSE), WSA_WAIT_EVENT_0);
+    cr_assert_geq(now_ms() - t0, 40);
+    pthread_join(t, NULL);
+    WSACloseEvent(s.ev);
+}
+
+Test(events, wait_all_completed_by_another_thread) {
+    WSAEVENT ev[2] = {WSACreateEvent(), WSACreateEvent()};
+    WSASetEvent(ev[0]);
+    struct setter s = {ev[1], 30};
+    pthread_t t;
+    pthread_create(&t, NULL, set_later, &s);
+    cr_assert_eq(WSAWaitForMultipleEvents(2, ev, TRUE, 5000, FALSE), WSA_WAIT_EVENT_0);
+    pthread_join(t, NULL);
+    WSACloseEvent(ev[0]);
+    WSACloseEvent(ev[1]);
+}
+
+Test(events, sixty_four_events) {
+    WSAEVENT ev[WSA_MAXIMUM_WAIT_EVENTS];
+    for (int i = 0; i < WSA_MAXIMUM_WAIT_EVENTS; i++) {
+        ev[i] = WSACreateEvent();
+        cr_assert_neq(ev[i], WSA_INVALID_EVENT);
+    }
+    cr_assert_eq(WSAWaitForMultipleEvents(64, ev, FALSE, 10, FALSE), WSA_WAIT_TIMEOUT);
+    struct setter s = {ev[63], 20};
+    pthread_t t;
+    pthread_create(&t, NULL, set_later, &s);
+    cr_assert_eq(WSAWaitForMultipleEvents(64, ev, FALSE, 5000, FALSE), WSA_WAIT_EVENT_0 + 63);
+    pthread_join(t, NULL);
+    for (int i = 0; i < 63; i++)
+        WSASetEvent(ev[i]);
+    cr_assert_eq(WSAWaitForMultipleEvents(64, ev, TRUE, 0, FALSE), WSA_WAIT_EVENT_0);
+    for (int i = 0; i < WSA_MAXIMUM_WAIT_EVENTS; i++)
+        cr_assert(WSACloseEvent(ev[i]));
+}
+
+Test(events, many_events_distinct) {
+    enum { N = 300 };
+    static WSAEVENT ev[N];
+    for (int i = 0; i < N; i++) {
+        ev[i] = WSACreateEvent();
+        cr_assert_neq(ev[i], WSA_INVALID_EVENT, "event %d", i);
+        for (int j = 0; j < i; j++)
+            cr_assert_neq(ev[i], ev[j]);
+    }
+    WSASetEvent(ev[N - 1]);
+    cr_assert_eq(WaitForSingleObject(ev[N - 1], 0), WAIT_OBJECT_0);
+    cr_assert_eq(WaitForSingleObject(ev[N - 2], 0), WAIT_TIMEOUT);
+    for (int i = 0; i < N; i++)
+        cr_assert(WSACloseEvent(ev[i]));
+}
+
+/* ---- windows.h: CreateEvent and the Wait functions -------------------------------- */
+
+Test(events, create_event_manual_and_initial_state) {
+    HANDLE on = CreateEventA(NULL, TRUE, TRUE, NULL);
+    HANDLE off = CreateEventW(NULL, TRUE, FALSE, NULL);
+    cr_assert_not_null(on);
+    cr_assert_not_null(off);
+    cr_assert_eq(WaitForSingleObject(on, 0), WAIT_OBJECT_0);
+    cr_assert_eq(WaitForSingleObject(on, 0), WAIT_OBJECT_0);
+    cr_assert_eq(WaitForSingleObject(off, 0), WAIT_TIMEOUT);
+    cr_assert(SetEvent(off));
+    cr_assert_eq(WaitForSingleObjectEx(off, 10, FALSE), WAIT_OBJECT_0);
+    cr_assert(ResetEvent(on));
+    cr_assert_eq(WaitForSingleObject(on, 0), WAIT_TIMEOUT);
+    cr_assert(CloseHandle(on));
+    cr_assert(CloseHandle(off));
+    SetLastError(0);
+    cr_assert_not(CloseHandle(on));
+    cr_assert_eq(GetLastError(), ERROR_INVALID_HANDLE);
+    cr_assert_eq(WaitForSingleObject(on, 0), WAIT_FAILED);
+    cr_assert_eq(GetLastError(), ERROR_INVALID_HANDLE);
+}
+
+Test(events, auto_reset_is_reset_by_the_wait_it_satisfies) {
+    HANDLE ev = CreateEvent(NULL, FALSE, TRUE, NULL);
+    cr_assert_not_null(ev);
+    cr_assert_eq(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    cr_assert_eq(WaitForSingleObject(ev, 0), WAIT_TIMEOUT, "the first wait took it");
+    cr_assert(SetEvent(ev));
+    cr_assert(SetEvent(ev), "sets do not count up");
+    cr_assert_eq(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    cr_assert_eq(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
+    /* A wait-any that is satisfied by a manual event leaves the auto one. */
+    HANDLE both[2] = {CreateEvent(NULL, TRUE, TRUE, NULL), ev};
+    SetEvent(ev);
+    cr_assert_eq(WaitForMultipleObjects(2, both, FALSE, 0), WAIT_OBJECT_0);
+    cr_assert_eq(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    /* A wait-all takes the auto event only when all are signalled. */
+    ResetEvent(both[0]);
+    SetEvent(ev);
+    cr_assert_eq(WaitForMultipleObjects(2, both, TRUE, 0), WAIT_TIMEOUT);
+    cr_assert_eq(WaitForSingleObject(ev, 0), WAIT_OBJECT_0, "an unsatisfied wait-all took nothing");
+    SetEvent(both[0]);
+    SetEvent(ev);
+    cr_assert_eq(WaitForMultipleObjects(2, both, TRUE, 0), WAIT_OBJECT_0);
+    cr_assert_eq(WaitForSingleObject(ev, 0), WAIT_TIMEOUT, "the satisfied wait-all took it");
+    cr_assert_eq(WaitForSingleObject(both[0], 0), WAIT_OBJECT_0, "and left the manual one");
+    CloseHandle(both[0]);
+    CloseHandle(ev);
+}
+
+struct taker {
+    HANDLE ev;
+    _Atomic int *woken;
+};
+
+static void *take_one(void *arg) {
+    struct taker *t = arg;
+    if (WaitForSingleObject(t->ev, 2000) == WAIT_OBJECT_0)
+        (*t->woken)++;
+    return NULL;
+}
+
+Test(events, auto_reset_releases_one_waiter_per_set) {
+    HANDLE ev = CreateEventA(NULL, FALSE, FALSE, NULL);
+    _Atomic int woken = 0;
+    struct taker tk = {ev, &woken};
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, take_one, &tk);
+    Sleep(50);
+    SetEvent(ev);
+    Sleep(100);
+    cr_assert_eq(woken, 1, "one set, %d woken", (int)woken);
+    SetEvent(ev);
+    Sleep(100);
+    cr_assert_eq(woken, 2);
+    SetEvent(ev);
+    SetEvent(ev);
+    SetEvent(ev);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    cr_assert_geq(woken, 3);
+    CloseHandle(ev);
+}
+
+Test(events, named_events_refused) {
+    SetLastError(0);
+    cr_assert_null(CreateEventA(NULL, TRUE, FALSE, "Global\\x"));
+    cr_assert_eq(GetLastError(), ERROR_INVALID_PARAMETER);
+}
+
+static void *close_later(void *arg) {
+    Sleep(30);
+    WSACloseEvent(*(WSAEVENT *)arg);
+    return NULL;
+}
+
+Test(events, close_during_wait_is_safe) {
+    /* The wait keeps its reference: it times out normally. */
+    WSAEVENT ev = WSACreateEvent();
+    pthread_t t;
+    pthread_create(&t, NULL, close_later, &ev);
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ev, FALSE, 100, FALSE), WSA_WAIT_TIMEOUT);
+    pthread_join(t, NULL);
+    cr_assert_not(WSASetEvent(ev));
+}
+
+Test(events, sleep_and_ids) {
+    int64_t t0 = now_ms();
+    Sleep(30);
+    cr_assert_geq(now_ms() - t0, 25);
+    cr_assert_eq(SleepEx(10, FALSE), 0);
+    cr_assert_eq(SleepEx(0, TRUE), 0, "nothing queued");
+    cr_assert_neq(GetCurrentProcessId(), 0);
+    cr_assert_neq(GetCurrentThreadId(), 0);
+}
+
+static void *thread_id(void *arg) {
+    *(DWORD *)arg = GetCurrentThreadId();
+    return NULL;
+}
+
+Test(events, thread_ids_differ) {
+    DWORD other = 0;
+    pthread_t t;
+    pthread_create(&t, NULL, thread_id, &other);
+    pthread_join(t, NULL);
+    cr_assert_neq(other, 0);
+    cr_assert_neq(other, GetCurrentThreadId());
+}
