@@ -10,7 +10,10 @@
 #include <winsock2.h>
 #include <ws2spi.h>
 #include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "provider/test_provider.h"
 
@@ -42,7 +45,26 @@ static void install(int mode) {
     cr_assert_eq(WSCInstallProvider(&g, provider_path, &e, 1, &err), 0, "install: %d", err);
 }
 
+/* Each test installs into a catalog file of its own. */
+static char catalog_dir[] = "/tmp/ws2posix-contract-XXXXXX";
+static char catalog_file[sizeof catalog_dir + 16];
+
+static void private_catalog(void) {
+    cr_assert_not_null(mkdtemp(catalog_dir));
+    snprintf(catalog_file, sizeof catalog_file, "%s/catalog", catalog_dir);
+    setenv("WS2POSIX_CATALOG", catalog_file, 1);
+}
+
+static void remove_catalog(void) {
+    char lock[sizeof catalog_file + 8];
+    snprintf(lock, sizeof lock, "%s.lock", catalog_file);
+    unlink(catalog_file);
+    unlink(lock);
+    rmdir(catalog_dir);
+}
+
 static void setup(void) {
+    private_catalog();
     for (size_t i = 0; i < sizeof TEST_PROVIDER_PATH; i++)
         provider_path[i] = (WCHAR)TEST_PROVIDER_PATH[i];
     for (int mode = 0; mode < 3; mode++)
@@ -59,6 +81,7 @@ static void teardown(void) {
     WSACleanup();
     if (module)
         dlclose(module);
+    remove_catalog();
 }
 
 Test(provider_contract, started_lazily_once_per_entry, .init = setup, .fini = teardown) {

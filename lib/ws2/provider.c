@@ -56,8 +56,14 @@ static int start(ws2__entry *e, ws2__provider **out) {
     if (is_builtin(e)) {
         p->startup = wsp__startup;
     } else {
-        char path[4096];
+        char path[4096], why[4400];
         ws2__w_to_a(e->path, path, sizeof path);
+        /* Code that another user could have written is never loaded. */
+        if (ws2__object_trusted(path, why, sizeof why) != 0) {
+            ws2__object_report(why);
+            free(p);
+            return WSAEPROVIDERFAILEDINIT;
+        }
         p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
         p->startup = p->dl ? (LPWSPSTARTUP)(uintptr_t)dlsym(p->dl, "WSPStartup") : NULL;
         if (!p->startup) {

@@ -43,7 +43,37 @@ typedef struct ws2__entry {
     WSAPROTOCOL_INFOW info;
     WCHAR path[WS2__PATH_MAX]; /* provider path, as WSCGetProviderPath gives it */
     _Atomic(ws2__provider *) provider; /* started lazily on first use */
+    BOOL builtin;              /* an entry of the embedded default */
+    DWORD lsp_categories;      /* WSCSetProviderInfo(ProviderInfoLspCategories) */
 } ws2__entry;
+
+/* A whole catalog: entries in catalog order and the next id to give. */
+typedef struct ws2__image {
+    ws2__entry *entries;
+    int count;
+    DWORD next_id;
+} ws2__image;
+
+/* The embedded default (catalog.c). */
+int ws2__catalog_default(ws2__image *img);
+/* Fill *out with the embedded entry `id`; FALSE if there is none. */
+BOOL ws2__catalog_base_entry(DWORD id, ws2__entry *out);
+
+/* ---- the catalog file (catalog_file.c) ---- */
+/* WS2POSIX_CATALOG, else the documented default; WSANO_RECOVERY if none. */
+int ws2__catfile_path(char *buf, size_t n);
+/* The installed catalog, or the embedded default without a file. 0,
+ * WSANO_RECOVERY (corrupt, truncated, unreadable), WSAEACCES (writable by
+ * another user) or WSA_NOT_ENOUGH_MEMORY; reported on stderr once. */
+int ws2__catfile_load(ws2__image *img);
+/* Lock, load, edit (0 to write, else the code to give up with), write
+ * atomically, unlock. */
+int ws2__catfile_update(int (*edit)(ws2__image *img, void *arg), void *arg);
+void ws2__image_free(ws2__image *img);
+/* 0 if no user but us or root could have written the object or its
+ * directory, else WSAEACCES/WSAEINVAL with the reason in why. */
+int ws2__object_trusted(const char *path, char *why, size_t n);
+void ws2__object_report(const char *why);
 
 int ws2__catalog_load(void);
 void ws2__catalog_unload(void);
