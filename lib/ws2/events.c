@@ -297,7 +297,7 @@ static DWORD wait_objects(DWORD n, const HANDLE *handles, BOOL all, DWORD ms, BO
     /* Waiting for all of a list that names an object twice is refused, as
      * the WaitForMultipleObjects page says. */
     if (all)
-        for (DWORD i = 0; i < n && result == WAIT_FAILED; i++)
+        for (DWORD i = 0; i < n; i++)
             for (DWORD j = i + 1; j < n; j++)
                 if (sl[i] == sl[j]) {
                     *err = ERROR_INVALID_PARAMETER;
