@@ -63,11 +63,6 @@ static BOOL WSPAPI n_GetQOSByName(SOCKET s, LPWSABUF n, LPQOS q, LPINT lpErrno) 
     (void)s, (void)n, (void)q;
     NOTIMPL(FALSE);
 }
-static int WSPAPI n_Ioctl(SOCKET s, DWORD c, LPVOID i, DWORD il, LPVOID o, DWORD ol, LPDWORD r,
-                          LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID t, LPINT lpErrno) {
-    (void)s, (void)c, (void)i, (void)il, (void)o, (void)ol, (void)r, (void)ov, (void)cr, (void)t;
-    NOTIMPL(SOCKET_ERROR);
-}
 static SOCKET WSPAPI n_JoinLeaf(SOCKET s, const struct sockaddr *n, int l, LPWSABUF c1, LPWSABUF c2, LPQOS q1,
                                 LPQOS q2, DWORD f, LPINT lpErrno) {
     (void)s, (void)n, (void)l, (void)c1, (void)c2, (void)q1, (void)q2, (void)f;
@@ -90,10 +85,6 @@ static int WSPAPI n_RecvFrom(SOCKET s, LPWSABUF b, DWORD n, LPDWORD r, LPDWORD f
                              LPWSAOVERLAPPED o, LPWSAOVERLAPPED_COMPLETION_ROUTINE c, LPWSATHREADID t,
                              LPINT lpErrno) {
     (void)s, (void)b, (void)n, (void)r, (void)f, (void)a, (void)al, (void)o, (void)c, (void)t;
-    NOTIMPL(SOCKET_ERROR);
-}
-static int WSPAPI n_Select(int n, fd_set *r, fd_set *w, fd_set *e, PTIMEVAL const t, LPINT lpErrno) {
-    (void)n, (void)r, (void)w, (void)e, (void)t;
     NOTIMPL(SOCKET_ERROR);
 }
 static int WSPAPI n_Send(SOCKET s, LPWSABUF b, DWORD n, LPDWORD r, DWORD f, LPWSAOVERLAPPED o,
@@ -134,13 +125,11 @@ void wsp__fill_notimpl(WSPPROC_TABLE *t) {
     t->lpWSPGetPeerName = n_GetPeerName;
     t->lpWSPGetSockName = n_GetSockName;
     t->lpWSPGetQOSByName = n_GetQOSByName;
-    t->lpWSPIoctl = n_Ioctl;
     t->lpWSPJoinLeaf = n_JoinLeaf;
     t->lpWSPListen = n_Listen;
     t->lpWSPRecv = n_Recv;
     t->lpWSPRecvDisconnect = n_RecvDisconnect;
     t->lpWSPRecvFrom = n_RecvFrom;
-    t->lpWSPSelect = n_Select;
     t->lpWSPSend = n_Send;
     t->lpWSPSendDisconnect = n_SendDisconnect;
     t->lpWSPSendTo = n_SendTo;

@@ -35,7 +35,16 @@ typedef struct wsp__sock {
     _Atomic int shut;         /* SD_RECEIVE bit 1, SD_SEND bit 2 once shut */
     _Atomic int exclusive;    /* SO_EXCLUSIVEADDRUSE */
     _Atomic int reuseaddr;    /* SO_REUSEADDR as Windows means it */
+
+    /* Kept by options.c where the kernel cannot give Windows' answer back. */
+    _Atomic int error;        /* SO_ERROR (WSA code): a failed connect seen by
+                                 select/WSAPoll/SO_ERROR, or a value set with
+                                 setsockopt; reading it does not clear it */
+    _Atomic int bufset;       /* WSP__BUF_* bits: SO_RCVBUF / SO_SNDBUF were set */
+    _Atomic int rcvbuf, sndbuf; /* the values set (Linux doubles and clamps) */
 } wsp__sock;
+
+enum { WSP__BUF_RCV = 1, WSP__BUF_SND = 2 };
 
 enum { WSP__S_NEW, WSP__S_BOUND, WSP__S_LISTENING, WSP__S_CONNECTING, WSP__S_CONNECTED };
 
@@ -65,6 +74,17 @@ SOCKET WSPAPI wsp__WSPSocket(int, int, int, LPWSAPROTOCOL_INFOW, GROUP, DWORD, L
 int WSPAPI wsp__WSPCloseSocket(SOCKET, LPINT);
 int WSPAPI wsp__WSPGetSockOpt(SOCKET, int, int, char *, LPINT, LPINT);
 int WSPAPI wsp__WSPSetSockOpt(SOCKET, int, int, const char *, int, LPINT);
+int WSPAPI wsp__WSPIoctl(SOCKET, DWORD, LPVOID, DWORD, LPVOID, DWORD, LPDWORD, LPWSAOVERLAPPED,
+                         LPWSAOVERLAPPED_COMPLETION_ROUTINE, LPWSATHREADID, LPINT);
+int WSPAPI wsp__WSPSelect(int, fd_set *, fd_set *, fd_set *, PTIMEVAL const, LPINT);
+/* WSAPoll over base-provider handles (the dispatcher calls it directly, as
+ * WS2_32 goes straight to AFD): the count, or SOCKET_ERROR with *lpErrno. */
+int wsp__poll(WSAPOLLFD *fds, ULONG nfds, INT timeout, LPINT lpErrno);
+
+/* options.c: SO_OOBINLINE is on (urgent data stays in the normal stream). */
+int wsp__oobinline(wsp__sock *so);
+/* ioctl.c: bytes of normal data queued, as Windows' FIONREAD counts them. */
+int wsp__fionread(wsp__sock *so, u_long *avail);
 void wsp__fill_notimpl(WSPPROC_TABLE *t);
 
 #endif

@@ -28,7 +28,8 @@ enum kind {
   K_MREQ,       /* struct ip_mreq, same layout */
   K_MREQ6,      /* struct ipv6_mreq, same layout */
   K_MCAST_IF,   /* IN_ADDR, or an interface index as 0.x.x.x (network order) */
-  K_DONTFRAG4   /* BOOL <-> IP_MTU_DISCOVER DO/DONT */
+  K_DONTFRAG4,  /* BOOL <-> IP_MTU_DISCOVER DO/DONT */
+  K_REUSE       /* BOOL; set: SO_REUSEADDR and SO_REUSEPORT (see below) */
 };
 
 #define GET 1
@@ -43,7 +44,11 @@ static const struct sockopt_row {
   int flags;
 } sockopt_table[] = {
   {SYS_W_SOL_SOCKET, SYS_W_SO_ACCEPTCONN, SOL_SOCKET, SO_ACCEPTCONN, K_BOOL, GET},
-  {SYS_W_SOL_SOCKET, SYS_W_SO_REUSEADDR, SOL_SOCKET, SO_REUSEADDR, K_BOOL, BOTH},
+  /* Windows' SO_REUSEADDR lets a socket bind to an address that another
+   * socket which asked for it too uses, even a listening one: on Linux that
+   * takes SO_REUSEPORT as well as SO_REUSEADDR (same user only; incoming
+   * connections are then spread over the listeners). */
+  {SYS_W_SOL_SOCKET, SYS_W_SO_REUSEADDR, SOL_SOCKET, SO_REUSEADDR, K_REUSE, BOTH},
   {SYS_W_SOL_SOCKET, SYS_W_SO_KEEPALIVE, SOL_SOCKET, SO_KEEPALIVE, K_BOOL, BOTH},
   {SYS_W_SOL_SOCKET, SYS_W_SO_DONTROUTE, SOL_SOCKET, SO_DONTROUTE, K_BOOL, BOTH},
   {SYS_W_SOL_SOCKET, SYS_W_SO_BROADCAST, SOL_SOCKET, SO_BROADCAST, K_BOOL, BOTH},
@@ -59,6 +64,9 @@ static const struct sockopt_row {
   {SYS_W_SOL_SOCKET, SYS_W_SO_TYPE, SOL_SOCKET, SO_TYPE, K_TYPE, GET},
 
   {SYS_W_IPPROTO_TCP, SYS_W_TCP_NODELAY, IPPROTO_TCP, TCP_NODELAY, K_BOOL, BOTH},
+  {SYS_W_IPPROTO_TCP, SYS_W_TCP_KEEPALIVE, IPPROTO_TCP, TCP_KEEPIDLE, K_INT, BOTH},
+  {SYS_W_IPPROTO_TCP, SYS_W_TCP_KEEPCNT, IPPROTO_TCP, TCP_KEEPCNT, K_INT, BOTH},
+  {SYS_W_IPPROTO_TCP, SYS_W_TCP_KEEPINTVL, IPPROTO_TCP, TCP_KEEPINTVL, K_INT, BOTH},
 
   {SYS_W_IPPROTO_IP, SYS_W_IP_HDRINCL, IPPROTO_IP, IP_HDRINCL, K_BOOL, BOTH},
   {SYS_W_IPPROTO_IP, SYS_W_IP_TOS, IPPROTO_IP, IP_TOS, K_INT, BOTH},
@@ -158,6 +166,7 @@ int sys__getsockopt(int fd, int w_level, int w_name, void *w_val, int *w_len) {
 
   switch (row->kind) {
   case K_BOOL:
+  case K_REUSE:
     if ((err = posix_get(fd, row->level, row->name, &v, sizeof v)) != 0)
       return err;
     v = v != 0;
@@ -244,6 +253,18 @@ int sys__setsockopt(int fd, int w_level, int w_name, const void *w_val, int w_le
   case K_BOOL:
     v = v != 0;
     return posix_set(fd, row->level, row->name, &v, sizeof v);
+  case K_REUSE:
+    v = v != 0;
+    if ((err = posix_set(fd, row->level, row->name, &v, sizeof v)) != 0)
+      return err;
+#ifdef SO_REUSEPORT
+    if ((err = posix_set(fd, SOL_SOCKET, SO_REUSEPORT, &v, sizeof v)) != 0 && v) {
+      int off = 0;
+      (void)posix_set(fd, row->level, row->name, &off, sizeof off);
+      return err;
+    }
+#endif
+    return 0;
   case K_INT:
   case K_BUFSIZE:
     return posix_set(fd, row->level, row->name, &v, sizeof v);

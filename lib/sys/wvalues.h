@@ -113,7 +113,12 @@ enum {
 };
 
 /* IPPROTO_TCP option names */
-enum { SYS_W_TCP_NODELAY = 0x0001 };
+enum {
+  SYS_W_TCP_NODELAY = 0x0001,
+  SYS_W_TCP_KEEPALIVE = 3, /* == TCP_KEEPIDLE: seconds idle before probes */
+  SYS_W_TCP_KEEPCNT = 16,
+  SYS_W_TCP_KEEPINTVL = 17
+};
 
 /* IPPROTO_IP option names (ws2ipdef.h) */
 enum {

@@ -5,8 +5,9 @@
 int WSAAPI __WSAFDIsSet(SOCKET fd, fd_set *set) {
     if (!set)
         return 0;
-    u_int n = set->fd_count < FD_SETSIZE ? set->fd_count : FD_SETSIZE;
-    for (u_int i = 0; i < n; i++)
+    /* The caller's FD_SETSIZE may be larger than the library's (F160): the
+     * count says how many entries there are. */
+    for (u_int i = 0; i < set->fd_count; i++)
         if (set->fd_array[i] == fd)
             return 1;
     return 0;

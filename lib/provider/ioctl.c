@@ -1,0 +1,198 @@
+/*
+ * WSPIoctl: the ioctlsocket commands (FIONBIO, FIONREAD, SIOCATMARK) and the
+ * WSAIoctl codes this provider answers. Fact ids (F...) refer to
+ * shared/reference/windows-behaviour.md.
+ *
+ * Rules common to every code (F183, F185, F189):
+ *  - without an overlapped structure, lpcbBytesReturned NULL is WSAEFAULT;
+ *  - an input or output buffer shorter than the code needs is WSAEFAULT,
+ *    *lpcbBytesReturned untouched;
+ *  - a code nobody here knows is WSAEOPNOTSUPP with *lpcbBytesReturned 0.
+ *
+ * Overlapped WSAIoctl (lpOverlapped != NULL) is issue 5: Windows then
+ * completes through the overlapped structure (an IOCP packet, the event, or
+ * the completion routine) even for codes that finish at once (F184, F185),
+ * and reports unsupported codes as pending then STATUS_NOT_SUPPORTED (F189).
+ * Until the overlapped machinery exists the call runs synchronously, returns
+ * its result directly, and leaves the overlapped structure alone.
+ */
+#include "wsp.h"
+
+#include <mstcpip.h>
+#include <mswsock.h>
+#include <string.h>
+
+/* SIO_GET_EXTENSION_FUNCTION_POINTER: one line per extension function the
+ * provider implements, e.g.
+ *     {WSAID_ACCEPTEX, (void (*)(void))wsp__AcceptEx},
+ * A GUID not listed is WSAEINVAL, as on Windows (F190). */
+static const struct extension {
+    GUID id;
+    void (*fn)(void);
+} extensions[] = {
+    {{0}, NULL}, /* placeholder: no extension function yet (AcceptEx, ConnectEx ... come later) */
+};
+
+static int find_extension(const GUID *id, void (**fn)(void)) {
+    for (size_t i = 0; i < sizeof extensions / sizeof extensions[0]; i++)
+        if (extensions[i].fn && memcmp(&extensions[i].id, id, sizeof *id) == 0) {
+            *fn = extensions[i].fn;
+            return 1;
+        }
+    return 0;
+}
+
+/* Bytes of normal data waiting. Windows does not count an urgent byte kept
+ * out of line (F186); Linux's count includes it. */
+int wsp__fionread(wsp__sock *so, u_long *avail) {
+    uint32_t n = 0;
+    if (so->type == SOCK_STREAM && atomic_load(&so->state) == WSP__S_LISTENING) {
+        *avail = 0;
+        return 0;
+    }
+    int err = sys__fionread(so->fd, &n);
+    if (err == WSAEINVAL) /* a listener, as the kernel sees it */
+        n = 0, err = 0;
+    if (err)
+        return err;
+    if (n > 0 && so->type == SOCK_STREAM) {
+        int at_mark = 1;
+        if (sys__atmark(so->fd, &at_mark) == 0 && !at_mark && !wsp__oobinline(so))
+            n--;
+    }
+    *avail = n;
+    return 0;
+}
+
+/* F187: TRUE when no urgent data waits out of line. With SO_OOBINLINE the
+ * urgent byte is ordinary data and the answer stays TRUE. */
+static int atmark(wsp__sock *so, u_long *out) {
+    int at_mark = 1;
+    if (so->type == SOCK_STREAM) {
+        int err = sys__atmark(so->fd, &at_mark);
+        if (err)
+            return err;
+        if (!at_mark && wsp__oobinline(so))
+            at_mark = 1;
+    }
+    *out = at_mark ? 1 : 0;
+    return 0;
+}
+
+/* SIO_KEEPALIVE_VALS: on/off, then idle time and interval in milliseconds;
+ * Linux counts in seconds (rounded up, at least 1). */
+static int keepalive_vals(wsp__sock *so, const struct tcp_keepalive *k) {
+    int on = k->onoff != 0;
+    int err = sys__setsockopt(so->fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+    if (err || !on)
+        return err;
+    int idle = (int)((k->keepalivetime + 999) / 1000), intvl = (int)((k->keepaliveinterval + 999) / 1000);
+    if (idle < 1)
+        idle = 1;
+    if (intvl < 1)
+        intvl = 1;
+    if ((err = sys__setsockopt(so->fd, IPPROTO_TCP, 3 /* TCP_KEEPALIVE */, &idle, sizeof idle)) != 0)
+        return err;
+    return sys__setsockopt(so->fd, IPPROTO_TCP, 17 /* TCP_KEEPINTVL */, &intvl, sizeof intvl);
+}
+
+int WSPAPI wsp__WSPIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer, LPVOID lpvOutBuffer,
+                         DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped,
+                         LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine, LPWSATHREADID lpThreadId,
+                         LPINT lpErrno) {
+    (void)lpCompletionRoutine, (void)lpThreadId; /* issue 5: overlapped completion */
+    wsp__sock *so = wsp__sock_get(s, lpErrno);
+    if (!so)
+        return SOCKET_ERROR;
+    DWORD scratch = 0;
+    if (!lpcbBytesReturned) {
+        if (!lpOverlapped) {
+            wsp__sock_put(so);
+            *lpErrno = WSAEFAULT; /* F183, F185 */
+            return SOCKET_ERROR;
+        }
+        lpcbBytesReturned = &scratch;
+    }
+    int err = 0;
+    DWORD bytes = 0;
+    switch (dwIoControlCode) {
+    case FIONBIO: {
+        u_long on;
+        if (!lpvInBuffer || cbInBuffer < sizeof on) {
+            err = WSAEFAULT; /* F183: in-length 3 */
+            break;
+        }
+        memcpy(&on, lpvInBuffer, sizeof on);
+        /* Later (WSAEventSelect / WSAAsyncSelect): making the socket blocking
+         * while an event selection is active is WSAEINVAL (F151). The
+         * descriptor stays O_NONBLOCK; the I/O paths read this mode. */
+        atomic_store(&so->nonblocking, on != 0);
+        break; /* F183: 0 bytes returned */
+    }
+    case FIONREAD:
+    case SIOCATMARK: {
+        u_long v = 0;
+        if (!lpvOutBuffer || cbOutBuffer < sizeof v) {
+            err = WSAEFAULT; /* F185 */
+            break;
+        }
+        err = dwIoControlCode == FIONREAD ? wsp__fionread(so, &v) : atmark(so, &v);
+        if (!err) {
+            memcpy(lpvOutBuffer, &v, sizeof v);
+            bytes = sizeof v;
+        }
+        break;
+    }
+    case SIO_GET_EXTENSION_FUNCTION_POINTER: {
+        GUID id;
+        void (*fn)(void) = NULL;
+        if (!lpvInBuffer || cbInBuffer < sizeof id || !lpvOutBuffer || cbOutBuffer < sizeof fn) {
+            err = WSAEFAULT;
+            break;
+        }
+        memcpy(&id, lpvInBuffer, sizeof id);
+        if (!find_extension(&id, &fn)) {
+            err = WSAEINVAL; /* F190: size untouched */
+            break;
+        }
+        memcpy(lpvOutBuffer, &fn, sizeof fn);
+        bytes = sizeof fn;
+        break;
+    }
+    case SIO_BASE_HANDLE:
+    case SIO_BSP_HANDLE:
+    case SIO_BSP_HANDLE_SELECT:
+    case SIO_BSP_HANDLE_POLL:
+        /* This is the base provider: its socket is the base handle (F191). */
+        if (!lpvOutBuffer || cbOutBuffer < sizeof s) {
+            err = WSAEFAULT;
+            break;
+        }
+        memcpy(lpvOutBuffer, &s, sizeof s);
+        bytes = sizeof s;
+        break;
+    case SIO_KEEPALIVE_VALS: {
+        struct tcp_keepalive k;
+        if (!lpvInBuffer || cbInBuffer < sizeof k) {
+            *lpcbBytesReturned = 0;
+            err = WSAEFAULT; /* F188: size set to 0 */
+            break;
+        }
+        memcpy(&k, lpvInBuffer, sizeof k);
+        err = so->type == SOCK_STREAM ? keepalive_vals(so, &k) : WSAEOPNOTSUPP;
+        break;
+    }
+    default:
+        *lpcbBytesReturned = 0;
+        err = WSAEOPNOTSUPP; /* F189 */
+        break;
+    }
+    if (!err)
+        *lpcbBytesReturned = bytes;
+    wsp__sock_put(so);
+    if (err) {
+        *lpErrno = err;
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
