@@ -1,0 +1,432 @@
+/*
+ * getsockopt / setsockopt as Windows does them: round trips, the length
+ * rules of each option, and every error code. F... ids restate
+ * shared/reference/windows-behaviour.md (Wine's conformance tests, which
+ * pass on Windows).
+ */
+#include <criterion/criterion.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <mswsock.h>
+#include <string.h>
+
+static void start(void) {
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+}
+static void stop(void) { WSACleanup(); }
+
+static SOCKET tcp(void) {
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    cr_assert_neq(s, INVALID_SOCKET, "socket: %d", WSAGetLastError());
+    return s;
+}
+static SOCKET udp(void) {
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    cr_assert_neq(s, INVALID_SOCKET, "socket: %d", WSAGetLastError());
+    return s;
+}
+
+/* setsockopt must fail with `error`. */
+static void set_fails(SOCKET s, int level, int name, const void *val, int len, int error) {
+    WSASetLastError(0);
+    cr_assert_eq(setsockopt(s, level, name, (const char *)val, len), SOCKET_ERROR, "set(%d, %#x, len %d) passed",
+                 level, name, len);
+    cr_assert_eq(WSAGetLastError(), error, "set(%d, %#x, len %d): %d, expected %d", level, name, len,
+                 WSAGetLastError(), error);
+}
+static void get_fails(SOCKET s, int level, int name, void *val, int *len, int error) {
+    WSASetLastError(0);
+    cr_assert_eq(getsockopt(s, level, name, (char *)val, len), SOCKET_ERROR, "get(%d, %#x) passed", level, name);
+    cr_assert_eq(WSAGetLastError(), error, "get(%d, %#x): %d, expected %d", level, name, WSAGetLastError(), error);
+}
+static int get4(SOCKET s, int level, int name) {
+    int v = 0xdeadbeef, len = sizeof v;
+    cr_assert_eq(getsockopt(s, level, name, (char *)&v, &len), 0, "get(%d, %#x): %d", level, name,
+                 WSAGetLastError());
+    return v;
+}
+static void set4(SOCKET s, int level, int name, int v) {
+    cr_assert_eq(setsockopt(s, level, name, (const char *)&v, sizeof v), 0, "set(%d, %#x, %d): %d", level, name, v,
+                 WSAGetLastError());
+}
+
+/* F243, F256 */
+Test(options, timeouts_round_trip_and_stay_out_of_the_kernel, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_RCVTIMEO), 0);
+    set4(s, SOL_SOCKET, SO_RCVTIMEO, 63000);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_RCVTIMEO), 63000);
+    set4(s, SOL_SOCKET, SO_RCVTIMEO, 0);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_RCVTIMEO), 0);
+    set4(s, SOL_SOCKET, SO_SNDTIMEO, 997000);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_SNDTIMEO), 997000);
+    /* A value Linux's timeval would mangle (~49 days) comes back whole. */
+    set4(s, SOL_SOCKET, SO_SNDTIMEO, (int)0xfffffffeu);
+    cr_assert_eq((unsigned)get4(s, SOL_SOCKET, SO_SNDTIMEO), 0xfffffffeu);
+    closesocket(s);
+}
+
+/* F243 */
+Test(options, buffer_sizes_read_back_as_set, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    set4(s, SOL_SOCKET, SO_SNDBUF, 4096);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_SNDBUF), 4096);
+    set4(s, SOL_SOCKET, SO_RCVBUF, 4096);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_RCVBUF), 4096);
+    set4(s, SOL_SOCKET, SO_RCVBUF, 0);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_RCVBUF), 0);
+    closesocket(s);
+}
+
+/* F244 */
+Test(options, linger_and_dontlinger, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    static const u_short cases[][2] = {{0, 0}, {0, 73}, {1, 0}, {5, 189}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        LINGER in = {cases[i][0], cases[i][1]}, out = {0xffff, 0xffff};
+        int len = sizeof out;
+        cr_assert_eq(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&in, sizeof in), 0);
+        cr_assert_eq(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&out, &len), 0);
+        cr_assert_eq(len, (int)sizeof out);
+        cr_assert_eq(out.l_onoff != 0, in.l_onoff != 0);
+        if (in.l_onoff)
+            cr_assert_eq(out.l_linger, in.l_linger);
+        cr_assert_eq(get4(s, SOL_SOCKET, SO_DONTLINGER), !in.l_onoff, "SO_DONTLINGER is !l_onoff");
+    }
+    set4(s, SOL_SOCKET, SO_DONTLINGER, 0);
+    LINGER out;
+    int len = sizeof out;
+    cr_assert_eq(getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&out, &len), 0);
+    cr_assert(out.l_onoff);
+    set_fails(s, SOL_SOCKET, SO_LINGER, NULL, sizeof(LINGER), WSAEFAULT);
+    set_fails(s, SOL_SOCKET, SO_DONTLINGER, NULL, 0, WSAEFAULT);
+    set_fails(s, SOL_SOCKET, SO_DONTLINGER, NULL, sizeof(BOOL), WSAEFAULT);
+    closesocket(s);
+    s = udp();
+    len = sizeof out;
+    get_fails(s, SOL_SOCKET, SO_LINGER, &out, &len, WSAENOPROTOOPT);
+    closesocket(s);
+}
+
+/* F245, F252 */
+Test(options, tcp_nodelay_takes_one_byte, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    int one = 1;
+    cr_assert_eq(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&one, 1), 0);
+    char big[42] = {1};
+    cr_assert_eq(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, big, sizeof big), 0);
+    int v = 0xdeadbeef, len = sizeof v;
+    cr_assert_eq(getsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&v, &len), 0);
+    cr_assert_eq(len, 1, "always one byte");
+    cr_assert_eq(v & 0xff, 1);
+    set_fails(s, IPPROTO_TCP, TCP_NODELAY, &one, 0, WSAEFAULT);
+    set_fails(s, IPPROTO_TCP, TCP_NODELAY, &one, -1, WSAENOBUFS);
+    set4(s, IPPROTO_TCP, TCP_NODELAY, 0x100); /* only the low byte counts */
+    v = 0, len = sizeof v;
+    cr_assert_eq(getsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&v, &len), 0);
+    cr_assert_eq(v, 0);
+    closesocket(s);
+}
+
+/* F249: the BOOL options of SOL_SOCKET that take short lengths. */
+Test(options, short_bools, .init = start, .fini = stop) {
+    SOCKET s = udp();
+    static const int names[] = {SO_BROADCAST, SO_OOBINLINE, SO_REUSEADDR, SO_DONTLINGER, SO_EXCLUSIVEADDRUSE};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        int name = names[i];
+        if (name == SO_DONTLINGER) {
+            closesocket(s);
+            s = tcp();
+        }
+        for (int L = 1; L <= 4; L *= 2) {
+            int v = 1;
+            cr_assert_eq(setsockopt(s, SOL_SOCKET, name, (char *)&v, L), 0, "%#x len %d: %d", name, L,
+                         WSAGetLastError());
+            v = 0xdeadbeef;
+            int len = L;
+            cr_assert_eq(getsockopt(s, SOL_SOCKET, name, (char *)&v, &len), 0, "%#x len %d: %d", name, L,
+                         WSAGetLastError());
+            cr_assert_eq(len, L == 4 ? 4 : 1, "%#x len %d gives %d", name, L, len);
+            cr_assert_eq(v & 0xff, 1);
+            v = 0;
+            cr_assert_eq(setsockopt(s, SOL_SOCKET, name, (char *)&v, L), 0);
+        }
+        /* F251: optlen 0 is accepted; F252: 0x100 is TRUE. */
+        int v = 0x100;
+        cr_assert_eq(setsockopt(s, SOL_SOCKET, name, (char *)&v, 0), 0, "%#x len 0: %d", name, WSAGetLastError());
+        cr_assert_eq(setsockopt(s, SOL_SOCKET, name, (char *)&v, 4), 0);
+        cr_assert_eq(get4(s, SOL_SOCKET, name), 1, "%#x: 0x100 reads 1", name);
+        v = 0;
+        cr_assert_eq(setsockopt(s, SOL_SOCKET, name, (char *)&v, 4), 0);
+    }
+    closesocket(s);
+}
+
+/* F249: SO_LINGER/SO_RCVBUF/SO_SNDBUF fail short and zero-fill; timeouts
+ * fail short and leave everything; optlen 0 and -1 on get are WSAEFAULT. */
+Test(options, short_lengths_refused, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    static const int fill[] = {SO_LINGER, SO_RCVBUF, SO_SNDBUF};
+    for (size_t i = 0; i < 3; i++) {
+        int v = 0x100;
+        set_fails(s, SOL_SOCKET, fill[i], &v, 2, WSAEFAULT);
+        v = (int)0xdeadbeef;
+        int len = 1;
+        get_fails(s, SOL_SOCKET, fill[i], &v, &len, WSAEFAULT);
+        cr_assert_eq((unsigned)v, 0xdeadbe00u);
+        cr_assert_eq(len, 1);
+        v = (int)0xdeadbeef, len = 2;
+        get_fails(s, SOL_SOCKET, fill[i], &v, &len, WSAEFAULT);
+        cr_assert_eq((unsigned)v, 0xdead0000u);
+    }
+    static const int keep[] = {SO_RCVTIMEO, SO_SNDTIMEO};
+    for (size_t i = 0; i < 2; i++) {
+        int v = 5;
+        set_fails(s, SOL_SOCKET, keep[i], &v, 3, WSAEFAULT);
+        v = (int)0xdeadbeef;
+        int len = 2;
+        get_fails(s, SOL_SOCKET, keep[i], &v, &len, WSAEFAULT);
+        cr_assert_eq((unsigned)v, 0xdeadbeefu);
+        cr_assert_eq(len, 2);
+    }
+    /* F250 */
+    int v, len = 0;
+    get_fails(s, SOL_SOCKET, SO_RCVBUF, &v, &len, WSAEFAULT);
+    len = -1;
+    get_fails(s, SOL_SOCKET, SO_KEEPALIVE, &v, &len, WSAEFAULT);
+    cr_assert_eq(len, -1);
+    v = 4096;
+    cr_assert_eq(setsockopt(s, SOL_SOCKET, SO_RCVBUF, (char *)&v, -1), 0, "4-byte SOL_SOCKET option, len -1");
+    closesocket(s);
+}
+
+/* F249: IP options that set optlen to 0 when too short, and those that take
+ * short values; F252: range checks. */
+Test(options, ip_level_lengths_and_ranges, .init = start, .fini = stop) {
+    SOCKET s = udp();
+    int v = 1, len = 2;
+    cr_assert_eq(setsockopt(s, IPPROTO_IP, IP_PKTINFO, (char *)&v, 4), 0);
+    get_fails(s, IPPROTO_IP, IP_PKTINFO, &v, &len, WSAEFAULT);
+    cr_assert_eq(len, 0);
+    set_fails(s, IPPROTO_IP, IP_PKTINFO, &v, 2, WSAEFAULT);
+    set_fails(s, IPPROTO_IP, IP_PKTINFO, &v, -1, WSAENOBUFS);
+
+    v = 0xffffff0a;
+    cr_assert_eq(setsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL, (char *)&v, 1), 0);
+    cr_assert_eq(get4(s, IPPROTO_IP, IP_MULTICAST_TTL), 0x0a);
+    v = 0xffff000b;
+    cr_assert_eq(setsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL, (char *)&v, 2), 0);
+    cr_assert_eq(get4(s, IPPROTO_IP, IP_MULTICAST_TTL), 0x0b);
+    v = 0xff00000c;
+    cr_assert_eq(setsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL, (char *)&v, 3), 0);
+    cr_assert_eq(get4(s, IPPROTO_IP, IP_MULTICAST_TTL), 0x0c);
+    v = 0;
+    len = 1;
+    cr_assert_eq(getsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL, (char *)&v, &len), 0);
+    cr_assert_eq(len, 1);
+
+    static const int octets[][2] = {{IPPROTO_IP, IP_TTL}, {IPPROTO_IP, IP_TOS}, {IPPROTO_IP, IP_MULTICAST_TTL}};
+    for (size_t i = 0; i < 3; i++) {
+        v = 0x100;
+        set_fails(s, octets[i][0], octets[i][1], &v, 4, WSAEINVAL);
+        set_fails(s, octets[i][0], octets[i][1], &v, 0, WSAEFAULT);
+    }
+    set4(s, IPPROTO_IP, IP_TTL, 77);
+    cr_assert_eq(get4(s, IPPROTO_IP, IP_TTL), 77);
+    set4(s, IPPROTO_IP, IP_MULTICAST_LOOP, 0x100);
+    cr_assert_eq(get4(s, IPPROTO_IP, IP_MULTICAST_LOOP), 1);
+    set4(s, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
+    cr_assert_eq(get4(s, IPPROTO_IP, IP_MULTICAST_LOOP), 0);
+    closesocket(s);
+}
+
+/* F257: datagram-only options read on a stream socket; F253: IP_HDRINCL
+ * outside raw sockets. */
+Test(options, validity_by_socket_type, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    int v = 0x1234, len = sizeof v;
+    static const int dgram_only[] = {IP_MULTICAST_IF, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_PKTINFO, IP_RECVTTL};
+    for (size_t i = 0; i < sizeof dgram_only / sizeof dgram_only[0]; i++) {
+        len = sizeof v;
+        get_fails(s, IPPROTO_IP, dgram_only[i], &v, &len, WSAEINVAL);
+    }
+    len = sizeof v;
+    get_fails(s, IPPROTO_IP, IP_HDRINCL, &v, &len, WSAEINVAL);
+    cr_assert_eq(v, 0x1234, "untouched");
+    v = 1;
+    set_fails(s, IPPROTO_IP, IP_HDRINCL, &v, 4, WSAEINVAL);
+    v = 0;
+    set_fails(s, IPPROTO_IP, IP_HDRINCL, &v, 4, WSAEINVAL);
+    struct ip_mreq m;
+    len = sizeof m;
+    get_fails(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, &len, WSAENOPROTOOPT);
+    len = sizeof v;
+    get_fails(s, IPPROTO_IP, -1, &v, &len, WSAENOPROTOOPT);
+    len = sizeof v;
+    get_fails(s, IPPROTO_IPV6, -1, &v, &len, WSAENOPROTOOPT);
+    cr_assert_eq(get4(s, IPPROTO_IP, IP_TTL) > 0, 1);
+    closesocket(s);
+}
+
+/* F247: unknown levels are WSAEINVAL, unknown names WSAENOPROTOOPT, and
+ * the level is judged before the pointers. */
+Test(options, unknown_level_and_name, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    static const int levels[] = {(int)0xffffffff, 0x1234ffff, (int)0x8000ffff, 0x8000, 0x800};
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        int v = 1, len = sizeof v;
+        set_fails(s, levels[i], SO_KEEPALIVE, &v, sizeof v, WSAEINVAL);
+        get_fails(s, levels[i], SO_KEEPALIVE, &v, &len, WSAEINVAL);
+        get_fails(s, levels[i], SO_KEEPALIVE, NULL, NULL, WSAEINVAL);
+    }
+    int v = 1, len = sizeof v;
+    set_fails(s, SOL_SOCKET, 0x7777, &v, sizeof v, WSAENOPROTOOPT);
+    get_fails(s, SOL_SOCKET, 0x7777, &v, &len, WSAENOPROTOOPT);
+    /* F247: a bad pointer; NULL is what can be told here. */
+    set_fails(s, SOL_SOCKET, SO_DONTROUTE, NULL, 1, WSAEFAULT);
+    get_fails(s, SOL_SOCKET, SO_KEEPALIVE, NULL, &len, WSAEFAULT);
+    get_fails(s, SOL_SOCKET, SO_KEEPALIVE, &v, NULL, WSAEFAULT);
+    set_fails(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, NULL, sizeof(struct ip_mreq), WSAEFAULT);
+    closesocket(s);
+}
+
+/* F205 */
+Test(options, reuseaddr_and_exclusiveaddruse_exclude_each_other, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_REUSEADDR), 0, "F204: off by default");
+    set4(s, SOL_SOCKET, SO_REUSEADDR, 1);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_REUSEADDR), 1);
+    int one = 1;
+    set_fails(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, &one, sizeof one, WSAEINVAL);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE), 0);
+    closesocket(s);
+    s = tcp();
+    set4(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE), 1);
+    set_fails(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one, WSAEINVAL);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_REUSEADDR), 0);
+    set4(s, SOL_SOCKET, SO_REUSEADDR, 0); /* FALSE is no conflict */
+    closesocket(s);
+}
+
+/* F248 */
+Test(options, so_error_is_settable_and_kept, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_ERROR), 0);
+    set4(s, SOL_SOCKET, SO_ERROR, 1234);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_ERROR), 1234);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_ERROR), 1234, "reading does not clear it");
+    int v, len = 1;
+    get_fails(s, SOL_SOCKET, SO_ERROR, &v, &len, WSAEFAULT);
+    closesocket(s);
+}
+
+/* F210, F49: read-only options. */
+Test(options, read_only, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_ACCEPTCONN), 0);
+    int v = 1;
+    set_fails(s, SOL_SOCKET, SO_ACCEPTCONN, &v, sizeof v, WSAENOPROTOOPT);
+    v = 0;
+    set_fails(s, SOL_SOCKET, SO_ACCEPTCONN, &v, sizeof v, WSAENOPROTOOPT);
+    v = SOCK_DGRAM;
+    set_fails(s, SOL_SOCKET, SO_TYPE, &v, sizeof v, WSAENOPROTOOPT);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_TYPE), SOCK_STREAM);
+    set_fails(s, SOL_SOCKET, SO_CONNECT_TIME, &v, sizeof v, WSAENOPROTOOPT);
+    closesocket(s);
+}
+
+/* F224 */
+Test(options, connect_time_unconnected, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    cr_assert_eq((unsigned)get4(s, SOL_SOCKET, SO_CONNECT_TIME), 0xffffffffu);
+    closesocket(s);
+    s = udp();
+    cr_assert_eq((unsigned)get4(s, SOL_SOCKET, SO_CONNECT_TIME), 0xffffffffu);
+    closesocket(s);
+}
+
+Test(options, plain_round_trips, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    static const int bools[][2] = {{SOL_SOCKET, SO_KEEPALIVE}, {SOL_SOCKET, SO_OOBINLINE},
+                                   {IPPROTO_TCP, TCP_NODELAY}};
+    for (size_t i = 0; i < 3; i++) {
+        set4(s, bools[i][0], bools[i][1], 1);
+        cr_assert_eq(get4(s, bools[i][0], bools[i][1]) & 0xff, 1);
+        set4(s, bools[i][0], bools[i][1], 0);
+        cr_assert_eq(get4(s, bools[i][0], bools[i][1]) & 0xff, 0);
+    }
+    set4(s, IPPROTO_TCP, TCP_KEEPALIVE, 3600); /* F246 */
+    cr_assert_eq(get4(s, IPPROTO_TCP, TCP_KEEPALIVE), 3600);
+    set4(s, IPPROTO_TCP, TCP_KEEPINTVL, 7);
+    cr_assert_eq(get4(s, IPPROTO_TCP, TCP_KEEPINTVL), 7);
+    set4(s, IPPROTO_TCP, TCP_KEEPCNT, 4);
+    cr_assert_eq(get4(s, IPPROTO_TCP, TCP_KEEPCNT), 4);
+    set4(s, IPPROTO_IP, IP_TOS, 0x10);
+    cr_assert_eq(get4(s, IPPROTO_IP, IP_TOS), 0x10);
+    closesocket(s);
+    s = udp();
+    set4(s, SOL_SOCKET, SO_BROADCAST, 1);
+    cr_assert_eq(get4(s, SOL_SOCKET, SO_BROADCAST), 1);
+    closesocket(s);
+}
+
+/* F207: IPV6_V6ONLY on by default; an IPv4 socket answers TRUE. */
+Test(options, ipv6_v6only, .init = start, .fini = stop) {
+    SOCKET s = socket(AF_INET6, SOCK_STREAM, 0);
+    cr_assert_neq(s, INVALID_SOCKET);
+    cr_assert_eq(get4(s, IPPROTO_IPV6, IPV6_V6ONLY) & 0xff, 1);
+    set4(s, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+    int v = 0xdeadbeef, len = sizeof v;
+    cr_assert_eq(getsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (char *)&v, &len), 0);
+    cr_assert_eq(len, 1);
+    cr_assert_eq(v & 0xff, 0);
+    set4(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 33);
+    cr_assert_eq(get4(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS), 33);
+    int big = 0x100;
+    set_fails(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &big, 4, WSAEINVAL);
+    closesocket(s);
+    s = tcp();
+    cr_assert_eq(get4(s, IPPROTO_IPV6, IPV6_V6ONLY) & 0xff, 1);
+    closesocket(s);
+}
+
+/* Windows ip_mreq / ipv6_mreq on datagram sockets. */
+Test(options, multicast_membership, .init = start, .fini = stop) {
+    SOCKET s = udp();
+    struct ip_mreq m;
+    memset(&m, 0, sizeof m);
+    m.imr_multiaddr.s_addr = htonl(0xe00000fbu); /* 224.0.0.251 */
+    m.imr_interface.s_addr = htonl(INADDR_LOOPBACK);
+    int r = setsockopt(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, (char *)&m, sizeof m);
+    if (r != 0) /* no multicast-capable loopback in some sandboxes */
+        cr_assert(WSAGetLastError() == WSAEADDRNOTAVAIL ||
+                      WSAGetLastError() == WSAENETDOWN || WSAGetLastError() == WSAEINVAL,
+                  "%d", WSAGetLastError());
+    else
+        cr_assert_eq(setsockopt(s, IPPROTO_IP, IP_DROP_MEMBERSHIP, (char *)&m, sizeof m), 0);
+    set_fails(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m - 1, WSAEFAULT);
+    struct in_addr ifa = {.s_addr = htonl(INADDR_LOOPBACK)};
+    if (setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF, (char *)&ifa, sizeof ifa) == 0)
+        cr_assert_eq((unsigned)get4(s, IPPROTO_IP, IP_MULTICAST_IF), htonl(INADDR_LOOPBACK));
+    closesocket(s);
+    s = socket(AF_INET6, SOCK_DGRAM, 0);
+    cr_assert_neq(s, INVALID_SOCKET);
+    struct ipv6_mreq m6;
+    memset(&m6, 0, sizeof m6);
+    set_fails(s, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &m6, sizeof m6 - 1, WSAEFAULT);
+    set4(s, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 5);
+    cr_assert_eq(get4(s, IPPROTO_IPV6, IPV6_MULTICAST_HOPS), 5);
+    closesocket(s);
+}
+
+/* F82: a closed socket is WSAENOTSOCK and the value stays untouched. */
+Test(options, closed_socket, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    closesocket(s);
+    int v = 0x55, len = sizeof v;
+    get_fails(s, SOL_SOCKET, SO_ERROR, &v, &len, WSAENOTSOCK);
+    cr_assert_eq(v, 0x55);
+    set_fails(s, SOL_SOCKET, SO_KEEPALIVE, &v, sizeof v, WSAENOTSOCK);
+}
