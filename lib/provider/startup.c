@@ -39,14 +39,17 @@ int WSPAPI wsp__startup(WORD wVersionRequested, LPWSPDATA lpWSPData, LPWSAPROTOC
         lpWSPData->szDescription[i] = description[i];
 
     pthread_mutex_lock(&startup_lock);
-    wsp__upcalls = UpcallTable;
-    /* Driven by our own dispatcher, a socket's life follows its handle (see
-     * socket.c); driven by another caller's upcalls, it ends at close. */
-    wsp__own_dispatcher = UpcallTable.lpWPUModifyIFSHandle == WPUModifyIFSHandle;
     /* A loop that cannot start is not a startup failure: sockets then fail
-     * with WSAENETDOWN, as on Windows when the network subsystem is down. */
-    if (startups++ == 0)
+     * with WSAENETDOWN, as on Windows when the network subsystem is down.
+     * The upcall table is taken at the first startup only: later ones (one
+     * per catalog entry) run while other threads read it without a lock. */
+    if (startups++ == 0) {
+        wsp__upcalls = UpcallTable;
+        /* Driven by our own dispatcher, a socket's life follows its handle (see
+         * socket.c); driven by another caller's upcalls, it ends at close. */
+        wsp__own_dispatcher = UpcallTable.lpWPUModifyIFSHandle == WPUModifyIFSHandle;
         wsp__loop_start();
+    }
     pthread_mutex_unlock(&startup_lock);
 
     wsp__fill_notimpl(lpProcTable);
