@@ -15,11 +15,6 @@ static SOCKET WSPAPI n_Accept(SOCKET s, struct sockaddr *a, LPINT l, LPCONDITION
     (void)s, (void)a, (void)l, (void)c, (void)d;
     NOTIMPL(INVALID_SOCKET);
 }
-static INT WSPAPI n_AddressToString(LPSOCKADDR a, DWORD l, LPWSAPROTOCOL_INFOW p, LPWSTR o, LPDWORD ol,
-                                    LPINT lpErrno) {
-    (void)a, (void)l, (void)p, (void)o, (void)ol;
-    NOTIMPL(SOCKET_ERROR);
-}
 static int WSPAPI n_AsyncSelect(SOCKET s, HWND h, unsigned int m, LONG e, LPINT lpErrno) {
     (void)s, (void)h, (void)m, (void)e;
     NOTIMPL(SOCKET_ERROR);
@@ -106,14 +101,9 @@ static int WSPAPI n_Shutdown(SOCKET s, int h, LPINT lpErrno) {
     (void)s, (void)h;
     NOTIMPL(SOCKET_ERROR);
 }
-static INT WSPAPI n_StringToAddress(LPWSTR s, INT f, LPWSAPROTOCOL_INFOW p, LPSOCKADDR a, LPINT l, LPINT lpErrno) {
-    (void)s, (void)f, (void)p, (void)a, (void)l;
-    NOTIMPL(SOCKET_ERROR);
-}
 
 void wsp__fill_notimpl(WSPPROC_TABLE *t) {
     t->lpWSPAccept = n_Accept;
-    t->lpWSPAddressToString = n_AddressToString;
     t->lpWSPAsyncSelect = n_AsyncSelect;
     t->lpWSPBind = n_Bind;
     t->lpWSPCancelBlockingCall = n_CancelBlockingCall;
@@ -134,5 +124,4 @@ void wsp__fill_notimpl(WSPPROC_TABLE *t) {
     t->lpWSPSendDisconnect = n_SendDisconnect;
     t->lpWSPSendTo = n_SendTo;
     t->lpWSPShutdown = n_Shutdown;
-    t->lpWSPStringToAddress = n_StringToAddress;
 }

@@ -57,6 +57,8 @@ int WSPAPI wsp__startup(WORD wVersionRequested, LPWSPDATA lpWSPData, LPWSAPROTOC
     lpProcTable->lpWSPCloseSocket = wsp__WSPCloseSocket;
     lpProcTable->lpWSPGetSockOpt = wsp__WSPGetSockOpt;
     lpProcTable->lpWSPSetSockOpt = wsp__WSPSetSockOpt;
+    lpProcTable->lpWSPStringToAddress = wsp__WSPStringToAddress;
+    lpProcTable->lpWSPAddressToString = wsp__WSPAddressToString;
     lpProcTable->lpWSPIoctl = wsp__WSPIoctl;
     lpProcTable->lpWSPSelect = wsp__WSPSelect;
     lpProcTable->lpWSPCleanup = wsp__WSPCleanup;
