@@ -42,8 +42,8 @@ static int find_extension(const GUID *id, void (**fn)(void)) {
     return 0;
 }
 
-/* Bytes of normal data waiting. Windows does not count an urgent byte kept
- * out of line (F186); Linux's count includes it. */
+/* Bytes of normal data waiting. Neither Windows (F186) nor Linux counts an
+ * urgent byte kept out of line; both count it with SO_OOBINLINE. */
 int wsp__fionread(wsp__sock *so, u_long *avail) {
     uint32_t n = 0;
     if (so->type == SOCK_STREAM && atomic_load(&so->state) == WSP__S_LISTENING) {
@@ -55,11 +55,6 @@ int wsp__fionread(wsp__sock *so, u_long *avail) {
         n = 0, err = 0;
     if (err)
         return err;
-    if (n > 0 && so->type == SOCK_STREAM) {
-        int at_mark = 1;
-        if (sys__atmark(so->fd, &at_mark) == 0 && !at_mark && !wsp__oobinline(so))
-            n--;
-    }
     *avail = n;
     return 0;
 }
@@ -182,6 +177,10 @@ int WSPAPI wsp__WSPIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DW
         err = so->type == SOCK_STREAM ? keepalive_vals(so, &k) : WSAEOPNOTSUPP;
         break;
     }
+    case SIO_MULTIPOINT_LOOPBACK:
+    case SIO_MULTICAST_SCOPE: /* multipoint.c */
+        err = wsp__multipoint_ioctl(so, dwIoControlCode, lpvInBuffer, cbInBuffer);
+        break;
     default:
         *lpcbBytesReturned = 0;
         err = WSAEOPNOTSUPP; /* F189 */

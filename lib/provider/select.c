@@ -155,8 +155,8 @@ static int look(item *items, size_t n, sys_pollfd_t *pfds, ready_fn ready, int *
             continue;
         items[i].revents = pfds[i].w_revents;
         items[i].view = view_of(items[i].so, pfds[i].w_revents);
-        if (ready(&items[i]))
-            ++*nready;
+        if (ready(&items[i]) || (items[i].view & V_CLOSED))
+            ++*nready; /* a socket closed meanwhile ends the wait (F169) */
         else if (pfds[i].w_revents || items[i].view)
             ++*nstale;
     }
@@ -354,7 +354,10 @@ int wsp__poll(WSAPOLLFD *fds, ULONG nfds, INT timeout, LPINT lpErrno) {
         int e;
         fds[i].revents = 0;
         items[i].role = fds[i].events;
-        items[i].events = (short)(fds[i].events & POLL_ASKABLE);
+        /* Normal data is always asked about: the end of a stream shows as
+         * readable-with-nothing-to-read, and POLLHUP is reported whether
+         * asked for or not (F178). */
+        items[i].events = (short)((fds[i].events & POLL_ASKABLE) | POLLRDNORM);
         if (fds[i].fd != INVALID_SOCKET && (items[i].so = wsp__sock_get(fds[i].fd, &e)) != NULL)
             valid++;
         else
