@@ -8,6 +8,7 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <mswsock.h>
+#include <pthread.h>
 #include <string.h>
 
 static void start(void) {
@@ -429,4 +430,31 @@ Test(options, closed_socket, .init = start, .fini = stop) {
     get_fails(s, SOL_SOCKET, SO_ERROR, &v, &len, WSAENOTSOCK);
     cr_assert_eq(v, 0x55);
     set_fails(s, SOL_SOCKET, SO_KEEPALIVE, &v, sizeof v, WSAENOTSOCK);
+}
+
+/* F93, F95: SO_OPENTYPE belongs to the thread; any handle will do. */
+static void *opentype_of_new_thread(void *arg) {
+    int v = 0x55, len = sizeof v;
+    *(int *)arg = getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&v, &len) == 0 ? v : -1;
+    return NULL;
+}
+
+Test(options, opentype_is_per_thread, .init = start, .fini = stop) {
+    int v = SO_SYNCHRONOUS_NONALERT;
+    cr_assert_eq(setsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&v, sizeof v), 0);
+    cr_assert_eq(get4(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE), SO_SYNCHRONOUS_NONALERT);
+    int len = -1;
+    v = 0;
+    cr_assert_eq(getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&v, &len), 0, "F250");
+    cr_assert_eq(len, 4);
+    len = 2;
+    get_fails(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, &v, &len, WSAEFAULT);
+    set_fails(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, &v, 3, WSAEFAULT);
+    int other = -2;
+    pthread_t t;
+    pthread_create(&t, NULL, opentype_of_new_thread, &other);
+    pthread_join(t, NULL);
+    cr_assert_eq(other, 0, "a new thread starts with 0");
+    v = 0;
+    cr_assert_eq(setsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&v, sizeof v), 0);
 }
