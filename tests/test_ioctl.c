@@ -1,0 +1,223 @@
+/*
+ * ioctlsocket / WSAIoctl: FIONBIO, FIONREAD, SIOCATMARK, the extension
+ * function table, base handles, SIO_KEEPALIVE_VALS and the codes refused.
+ * F... ids restate shared/reference/windows-behaviour.md.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <mswsock.h>
+#include <mstcpip.h>
+
+#include "pairs.h"
+
+static void start(void) {
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+}
+static void stop(void) { WSACleanup(); }
+
+static SOCKET tcp(void) {
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    cr_assert_neq(s, INVALID_SOCKET);
+    return s;
+}
+
+static void ioctl_fails(SOCKET s, DWORD code, void *in, DWORD inlen, void *out, DWORD outlen, DWORD *size,
+                        int error) {
+    WSASetLastError(0);
+    cr_assert_eq(WSAIoctl(s, code, in, inlen, out, outlen, size, NULL, NULL), SOCKET_ERROR, "%#x passed", code);
+    cr_assert_eq(WSAGetLastError(), error, "%#x: %d, expected %d", code, WSAGetLastError(), error);
+}
+
+/* F183 */
+Test(ioctl, fionbio_rules, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    u_long one = 1;
+    DWORD size = 0xdead;
+    WSASetLastError(0xbeef);
+    cr_assert_eq(WSAIoctl(s, FIONBIO, &one, sizeof one, NULL, 0, &size, NULL, NULL), 0);
+    cr_assert_eq(WSAGetLastError(), 0);
+    cr_assert_eq(size, 0);
+    char five[5] = {1};
+    cr_assert_eq(WSAIoctl(s, FIONBIO, five, sizeof five, NULL, 0, &size, NULL, NULL), 0);
+    ioctl_fails(s, FIONBIO, &one, 3, NULL, 0, &size, WSAEFAULT);
+    ioctl_fails(s, FIONBIO, &one, sizeof one, NULL, 0, NULL, WSAEFAULT);
+    ioctl_fails(s, FIONBIO, NULL, sizeof one, NULL, 0, &size, WSAEFAULT);
+    cr_assert_eq(ioctlsocket(s, FIONBIO, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT, "F182");
+    cr_assert_eq(ioctlsocket(s, FIONBIO, &one), 0);
+    closesocket(s);
+}
+
+/* FIONBIO decides whether the I/O paths wait. */
+Test(ioctl, fionbio_makes_calls_return_at_once, .init = start, .fini = stop) {
+    SOCKET c, sv;
+    tcp_pair(&c, &sv);
+    u_long one = 1, zero = 0;
+    cr_assert_eq(ioctlsocket(sv, FIONBIO, &one), 0);
+    char b;
+    cr_assert_eq(recv(sv, &b, 1, 0), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEWOULDBLOCK);
+    cr_assert_eq(ioctlsocket(sv, FIONBIO, &zero), 0);
+    cr_assert_eq(send(c, "x", 1, 0), 1);
+    cr_assert_eq(recv(sv, &b, 1, 0), 1, "blocking again: waits for the byte");
+    closesocket(c), closesocket(sv);
+}
+
+/* F185, F186, F187 on a fresh socket */
+Test(ioctl, fionread_siocatmark_rules, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    static const DWORD codes[] = {FIONREAD, SIOCATMARK};
+    for (int i = 0; i < 2; i++) {
+        u_long v = 0xdeadbeef;
+        DWORD size = 0x1234;
+        ioctl_fails(s, codes[i], NULL, 0, &v, 3, &size, WSAEFAULT);
+        cr_assert_eq(size, 0x1234, "size untouched");
+        ioctl_fails(s, codes[i], NULL, 0, &v, sizeof v, NULL, WSAEFAULT);
+        ioctl_fails(s, codes[i], NULL, 0, NULL, sizeof v, &size, WSAEFAULT);
+        WSASetLastError(0xbeef);
+        cr_assert_eq(WSAIoctl(s, codes[i], NULL, 0, &v, sizeof v, &size, NULL, NULL), 0);
+        cr_assert_eq(WSAGetLastError(), 0);
+        cr_assert_eq(size, 4);
+        cr_assert_eq(v, codes[i] == FIONREAD ? 0u : 1u, "unconnected: nothing queued, at the mark");
+        cr_assert_eq(ioctlsocket(s, (LONG)codes[i], NULL), SOCKET_ERROR);
+        cr_assert_eq(WSAGetLastError(), WSAEFAULT, "F182");
+    }
+    closesocket(s);
+}
+
+static u_long ctl(SOCKET s, LONG cmd) {
+    u_long v = 0xdeadbeef;
+    cr_assert_eq(ioctlsocket(s, cmd, &v), 0, "%d", WSAGetLastError());
+    return v;
+}
+
+static void wait_oob(SOCKET s) {
+    fd_set e;
+    FD_ZERO(&e);
+    FD_SET(s, &e);
+    struct timeval tv = {1, 0};
+    cr_assert_eq(select(0, NULL, NULL, &e, &tv), 1, "no urgent data arrived");
+}
+
+/* F186, F187 */
+Test(ioctl, fionread_counts_normal_data_only, .init = start, .fini = stop) {
+    SOCKET c, sv;
+    tcp_pair(&c, &sv);
+    cr_assert_eq(ctl(sv, FIONREAD), 0);
+    cr_assert_eq(send(c, "hello", 5, 0), 5);
+    wait_readable(sv);
+    cr_assert_eq(ctl(sv, FIONREAD), 5);
+    char b[8];
+    cr_assert_eq(recv(sv, b, 2, 0), 2);
+    cr_assert_eq(ctl(sv, FIONREAD), 3);
+    cr_assert_eq(ctl(sv, SIOCATMARK), 1, "normal data only: at the mark");
+    cr_assert_eq(send(c, "!", 1, MSG_OOB), 1);
+    wait_oob(sv);
+    cr_assert_eq(ctl(sv, SIOCATMARK), 0, "urgent byte waiting");
+    cr_assert_eq(ctl(sv, FIONREAD), 3, "the urgent byte is not counted");
+    cr_assert_eq(recv(sv, b, 1, MSG_OOB), 1);
+    cr_assert_eq(b[0], '!');
+    cr_assert_eq(ctl(sv, SIOCATMARK), 1);
+    closesocket(c), closesocket(sv);
+}
+
+/* F187: with SO_OOBINLINE set first the urgent byte is ordinary data. */
+Test(ioctl, oobinline_keeps_the_mark, .init = start, .fini = stop) {
+    SOCKET c, sv;
+    tcp_pair(&c, &sv);
+    int one = 1;
+    cr_assert_eq(setsockopt(sv, SOL_SOCKET, SO_OOBINLINE, (char *)&one, sizeof one), 0);
+    cr_assert_eq(send(c, "!", 1, MSG_OOB), 1);
+    wait_readable(sv);
+    cr_assert_eq(ctl(sv, SIOCATMARK), 1);
+    cr_assert_eq(ctl(sv, FIONREAD), 1);
+    closesocket(c), closesocket(sv);
+}
+
+/* F190 */
+Test(ioctl, extension_function_pointer, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    GUID unknown = {0x12345678, 0x1234, 0x5678, {1, 2, 3, 4, 5, 6, 7, 8}};
+    void *fn = (void *)0x1;
+    DWORD size = 0x55;
+    ioctl_fails(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &unknown, sizeof unknown, &fn, sizeof fn, &size, WSAEINVAL);
+    cr_assert_eq(size, 0x55, "size untouched");
+    cr_assert_eq(fn, (void *)0x1);
+    ioctl_fails(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &unknown, sizeof unknown - 1, &fn, sizeof fn, &size,
+                WSAEFAULT);
+    ioctl_fails(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &unknown, sizeof unknown, &fn, sizeof fn - 1, &size,
+                WSAEFAULT);
+    closesocket(s);
+}
+
+/* F191: the base provider's socket is its own base handle. */
+Test(ioctl, base_handles, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    static const DWORD codes[] = {SIO_BASE_HANDLE, SIO_BSP_HANDLE, SIO_BSP_HANDLE_SELECT, SIO_BSP_HANDLE_POLL};
+    for (int i = 0; i < 4; i++) {
+        SOCKET base = 0;
+        DWORD size = 0;
+        cr_assert_eq(WSAIoctl(s, codes[i], NULL, 0, &base, sizeof base, &size, NULL, NULL), 0);
+        cr_assert_eq(base, s);
+        cr_assert_eq(size, sizeof(SOCKET));
+        ioctl_fails(s, codes[i], NULL, 0, &base, sizeof base - 1, &size, WSAEFAULT);
+    }
+    closesocket(s);
+}
+
+/* F189 */
+Test(ioctl, unsupported_codes, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    static const DWORD codes[] = {0xdeadbeef, FIOASYNC, 0x667e, SIO_FLUSH};
+    for (int i = 0; i < 4; i++) {
+        DWORD size = 0x77;
+        char buf[16];
+        ioctl_fails(s, codes[i], buf, sizeof buf, buf, sizeof buf, &size, WSAEOPNOTSUPP);
+        cr_assert_eq(size, 0);
+    }
+    u_long v;
+    cr_assert_eq(ioctlsocket(s, (LONG)0xdeadbeef, &v), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEOPNOTSUPP);
+    closesocket(s);
+}
+
+/* F188 */
+Test(ioctl, keepalive_vals, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    struct tcp_keepalive k = {1, 10000, 3000};
+    DWORD size = 0x99;
+    ioctl_fails(s, SIO_KEEPALIVE_VALS, &k, 0, NULL, 0, &size, WSAEFAULT);
+    cr_assert_eq(size, 0);
+    ioctl_fails(s, SIO_KEEPALIVE_VALS, NULL, sizeof k, NULL, 0, &size, WSAEFAULT);
+    static const struct tcp_keepalive ok[] = {{1, 0, 0}, {1, 1000, 1000}, {1, 10000, 10000}, {1, 100, 100},
+                                              {0, 100, 100}};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        size = 0x99;
+        k = ok[i];
+        cr_assert_eq(WSAIoctl(s, SIO_KEEPALIVE_VALS, &k, sizeof k, NULL, 0, &size, NULL, NULL), 0, "%d",
+                     WSAGetLastError());
+        cr_assert_eq(size, 0);
+    }
+    k = (struct tcp_keepalive){1, 10000, 3000};
+    cr_assert_eq(WSAIoctl(s, SIO_KEEPALIVE_VALS, &k, sizeof k, NULL, 0, &size, NULL, NULL), 0);
+    int v = 0, len = sizeof v;
+    cr_assert_eq(getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (char *)&v, &len), 0);
+    cr_assert_eq(v & 0xff, 1);
+    len = sizeof v;
+    cr_assert_eq(getsockopt(s, IPPROTO_TCP, TCP_KEEPALIVE, (char *)&v, &len), 0);
+    cr_assert_eq(v, 10, "10000 ms idle is 10 s");
+    closesocket(s);
+}
+
+Test(ioctl, closed_socket, .init = start, .fini = stop) {
+    SOCKET s = tcp();
+    closesocket(s);
+    u_long v = 1;
+    cr_assert_eq(ioctlsocket(s, FIONBIO, &v), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAENOTSOCK);
+    DWORD size;
+    ioctl_fails(s, FIONREAD, NULL, 0, &v, sizeof v, &size, WSAENOTSOCK);
+}
