@@ -29,10 +29,6 @@ static int WSPAPI n_Connect(SOCKET s, const struct sockaddr *n, int l, LPWSABUF 
     (void)s, (void)n, (void)l, (void)c1, (void)c2, (void)q1, (void)q2;
     NOTIMPL(SOCKET_ERROR);
 }
-static int WSPAPI n_DuplicateSocket(SOCKET s, DWORD pid, LPWSAPROTOCOL_INFOW p, LPINT lpErrno) {
-    (void)s, (void)pid, (void)p;
-    NOTIMPL(SOCKET_ERROR);
-}
 static int WSPAPI n_EnumNetworkEvents(SOCKET s, WSAEVENT e, LPWSANETWORKEVENTS n, LPINT lpErrno) {
     (void)s, (void)e, (void)n;
     NOTIMPL(SOCKET_ERROR);
@@ -57,11 +53,6 @@ static int WSPAPI n_GetSockName(SOCKET s, struct sockaddr *n, LPINT l, LPINT lpE
 static BOOL WSPAPI n_GetQOSByName(SOCKET s, LPWSABUF n, LPQOS q, LPINT lpErrno) {
     (void)s, (void)n, (void)q;
     NOTIMPL(FALSE);
-}
-static SOCKET WSPAPI n_JoinLeaf(SOCKET s, const struct sockaddr *n, int l, LPWSABUF c1, LPWSABUF c2, LPQOS q1,
-                                LPQOS q2, DWORD f, LPINT lpErrno) {
-    (void)s, (void)n, (void)l, (void)c1, (void)c2, (void)q1, (void)q2, (void)f;
-    NOTIMPL(INVALID_SOCKET);
 }
 static int WSPAPI n_Listen(SOCKET s, int b, LPINT lpErrno) {
     (void)s, (void)b;
@@ -108,14 +99,12 @@ void wsp__fill_notimpl(WSPPROC_TABLE *t) {
     t->lpWSPBind = n_Bind;
     t->lpWSPCancelBlockingCall = n_CancelBlockingCall;
     t->lpWSPConnect = n_Connect;
-    t->lpWSPDuplicateSocket = n_DuplicateSocket;
     t->lpWSPEnumNetworkEvents = n_EnumNetworkEvents;
     t->lpWSPEventSelect = n_EventSelect;
     t->lpWSPGetOverlappedResult = n_GetOverlappedResult;
     t->lpWSPGetPeerName = n_GetPeerName;
     t->lpWSPGetSockName = n_GetSockName;
     t->lpWSPGetQOSByName = n_GetQOSByName;
-    t->lpWSPJoinLeaf = n_JoinLeaf;
     t->lpWSPListen = n_Listen;
     t->lpWSPRecv = n_Recv;
     t->lpWSPRecvDisconnect = n_RecvDisconnect;

@@ -96,6 +96,9 @@ SOCKET WSPAPI wsp__WSPSocket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW
         err = WSAEFAULT;
         goto fail;
     }
+    /* A structure WSPDuplicateSocket made: claim the shared socket (share.c). */
+    if (wsp__share_info(lpProtocolInfo))
+        return wsp__share_claim(lpProtocolInfo, g, dwFlags, lpErrno);
     /* 0 and FROM_PROTOCOL_INFO take the structure's value; anything else is
      * the caller's explicit choice and wins. */
     af = resolve(af, lpProtocolInfo->iAddressFamily);

@@ -19,8 +19,10 @@ static int WSPAPI wsp__WSPCleanup(LPINT lpErrno) {
         *lpErrno = WSANOTINITIALISED;
         return SOCKET_ERROR;
     }
-    if (--startups == 0)
+    if (--startups == 0) {
+        wsp__share_cleanup(); /* unclaimed duplicates go, the broker stops */
         wsp__loop_stop();
+    }
     pthread_mutex_unlock(&startup_lock);
     return 0;
 }
@@ -62,6 +64,8 @@ int WSPAPI wsp__startup(WORD wVersionRequested, LPWSPDATA lpWSPData, LPWSAPROTOC
     lpProcTable->lpWSPIoctl = wsp__WSPIoctl;
     lpProcTable->lpWSPSelect = wsp__WSPSelect;
     lpProcTable->lpWSPCleanup = wsp__WSPCleanup;
+    lpProcTable->lpWSPDuplicateSocket = wsp__WSPDuplicateSocket;
+    lpProcTable->lpWSPJoinLeaf = wsp__WSPJoinLeaf;
     return 0;
 }
 

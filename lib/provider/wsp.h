@@ -42,6 +42,12 @@ typedef struct wsp__sock {
                                  setsockopt; reading it does not clear it */
     _Atomic int bufset;       /* WSP__BUF_* bits: SO_RCVBUF / SO_SNDBUF were set */
     _Atomic int rcvbuf, sndbuf; /* the values set (Linux doubles and clamps) */
+
+    /* WSAJoinLeaf (multipoint.c): a member of a session; with JL_BOTH, the
+     * group send() goes to (mp_tolen 0: none). */
+    _Atomic int mp_joined;
+    _Atomic int mp_tolen;
+    SOCKADDR_STORAGE mp_to;
 } wsp__sock;
 
 enum { WSP__BUF_RCV = 1, WSP__BUF_SND = 2 };
@@ -88,5 +94,16 @@ int wsp__oobinline(wsp__sock *so);
 /* ioctl.c: bytes of normal data queued, as Windows' FIONREAD counts them. */
 int wsp__fionread(wsp__sock *so, u_long *avail);
 void wsp__fill_notimpl(WSPPROC_TABLE *t);
+
+/* share.c: shared sockets (WSADuplicateSocket). wsp__share_info: lpProtocolInfo
+ * is one WSPDuplicateSocket made; WSPSocket then claims it (use once). */
+int WSPAPI wsp__WSPDuplicateSocket(SOCKET, DWORD, LPWSAPROTOCOL_INFOW, LPINT);
+BOOL wsp__share_info(const WSAPROTOCOL_INFOW *info);
+SOCKET wsp__share_claim(LPWSAPROTOCOL_INFOW info, GROUP g, DWORD dwFlags, LPINT lpErrno);
+void wsp__share_cleanup(void);
+/* multipoint.c: WSAJoinLeaf and the multipoint ioctls */
+SOCKET WSPAPI wsp__WSPJoinLeaf(SOCKET, const struct sockaddr *, int, LPWSABUF, LPWSABUF, LPQOS, LPQOS, DWORD, LPINT);
+BOOL wsp__multipoint_dest(wsp__sock *so, const struct sockaddr **to, int *tolen);
+int wsp__multipoint_ioctl(wsp__sock *so, DWORD code, const void *in, DWORD cb_in);
 
 #endif
