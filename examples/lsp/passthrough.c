@@ -121,6 +121,11 @@ static SOCKET WSPAPI PT_Socket(int af, int type, int protocol, LPWSAPROTOCOL_INF
         return INVALID_SOCKET;
     }
     WSAPROTOCOL_INFOW next = l->next_info; /* the propagation rule, as at WSPStartup */
+    /* A structure from WSADuplicateSocket carries the lower provider's token
+     * in its reserved words (see PT_DuplicateSocket): hand them down. */
+    next.dwServiceFlags3 = info->dwServiceFlags3;
+    next.dwServiceFlags4 = info->dwServiceFlags4;
+    next.dwProviderReserved = info->dwProviderReserved;
     passthrough_stats.lower_socket_entry = next.dwCatalogEntryId;
     SOCKET lower_s = l->procs.lpWSPSocket(af, type, protocol, &next, g, flags, err);
     if (lower_s == INVALID_SOCKET)
@@ -199,16 +204,18 @@ static int WSPAPI PT_Connect(SOCKET s, const struct sockaddr *name, int namelen,
 }
 
 /* The duplicate describes the chain (so that WSASocket with it comes back
- * through this layer); the next layer's reserved word carries its token. */
+ * through this layer); the next layer's reserved words carry its token. */
 static int WSPAPI PT_DuplicateSocket(SOCKET s, DWORD pid, LPWSAPROTOCOL_INFOW info, LPINT err) {
     struct lsock *ls = lookup(s, err);
     if (!ls)
         return SOCKET_ERROR;
     if (ls->l->procs.lpWSPDuplicateSocket(ls->lower, pid, info, err) != 0)
         return SOCKET_ERROR;
-    DWORD_PTR token = info->dwProviderReserved;
+    WSAPROTOCOL_INFOW lower = *info;
     *info = ls->info;
-    info->dwProviderReserved = (DWORD)token;
+    info->dwServiceFlags3 = lower.dwServiceFlags3;
+    info->dwServiceFlags4 = lower.dwServiceFlags4;
+    info->dwProviderReserved = lower.dwProviderReserved;
     return 0;
 }
 

@@ -4,6 +4,7 @@
  * all of those startups and stops with the last WSPCleanup.
  */
 #include "wsp.h"
+#include "ws2/trace.h"
 
 #include <pthread.h>
 
@@ -73,5 +74,14 @@ int WSPAPI wsp__startup(WORD wVersionRequested, LPWSPDATA lpWSPData, LPWSAPROTOC
  * own: a layered provider that loads its next layer by path finds it here. */
 int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData, LPWSAPROTOCOL_INFOW lpProtocolInfo,
                       WSPUPCALLTABLE UpcallTable, LPWSPPROC_TABLE lpProcTable) {
-    return wsp__startup(wVersionRequested, lpWSPData, lpProtocolInfo, UpcallTable, lpProcTable);
+    /* With WS2POSIX_TRACE, the layer above sees a tracing table: its calls
+     * into this provider appear in the trace as a layer crossing. */
+    int t = ws2__trace_begin();
+    int r = wsp__startup(wVersionRequested, lpWSPData, lpProtocolInfo, UpcallTable, lpProcTable);
+    ws2__trace_end(t, "layer", lpProtocolInfo, "WSPStartup(wVersionRequested=%u.%u, lpProtocolInfo=[entry %lu]) = %s",
+                   LOBYTE(wVersionRequested), HIBYTE(wVersionRequested),
+                   lpProtocolInfo ? (unsigned long)lpProtocolInfo->dwCatalogEntryId : 0ul, ws2__trace_error_name(r));
+    if (r == 0)
+        ws2__trace_wrap("layer", lpProtocolInfo, lpProcTable);
+    return r;
 }

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE /* dladdr */
 #include "ws2.h"
+#include "trace.h"
 #include "common/fault.h"
 
 #include <dlfcn.h>
@@ -74,7 +75,10 @@ static int start(ws2__entry *e, ws2__provider **out) {
         }
     }
     WSAPROTOCOL_INFOW info = e->info;
+    int t = ws2__trace_begin();
     int err = p->startup(MAKEWORD(2, 2), &p->data, &info, ws2__upcalls, &p->procs);
+    ws2__trace_end(t, "ws2", &e->info, "WSPStartup(wVersionRequested=2.2, lpProtocolInfo=[entry %lu]) = %s",
+                   (unsigned long)e->info.dwCatalogEntryId, ws2__trace_error_name(err));
     if (err == 0 && !table_complete(&p->procs)) {
         int ignored;
         if (p->procs.lpWSPCleanup)
@@ -93,6 +97,7 @@ static int start(ws2__entry *e, ws2__provider **out) {
         free(p);
         return err;
     }
+    ws2__trace_wrap("ws2", &e->info, &p->procs); /* when WS2POSIX_TRACE is set */
     p->next = started;
     started = p;
     *out = p;
