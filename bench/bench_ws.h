@@ -1,0 +1,19 @@
+/* Winsock helpers of the workloads: plain Winsock 2, so that the same file
+ * builds with our headers and with mingw-w64's (bench/wine.sh). */
+#ifndef WS2POSIX_BENCH_WS_H
+#define WS2POSIX_BENCH_WS_H
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+void bench_ws_startup(void);
+/* A listening TCP socket on 127.0.0.1 (port chosen by the system); *port in
+ * network order. */
+SOCKET bench_ws_listener(DWORD flags, int backlog, u_short *port);
+/* A connected loopback TCP pair with TCP_NODELAY on both ends. */
+void bench_ws_pair(SOCKET *client, SOCKET *server, DWORD flags);
+/* recv until `len` bytes came: 0, or -1 on end of stream or error. */
+int bench_ws_recv_all(SOCKET s, char *buf, int len);
+int bench_ws_send_all(SOCKET s, const char *buf, int len);
+
+#endif
