@@ -18,6 +18,37 @@
 #include "sys/internal.h"
 #include "sys/sys.h"
 
+/* The seam makes O_NONBLOCK descriptors (blocking Winsock calls wait in the
+ * provider). These tests drive them as blocking ones unless they switch. */
+static int socket_blocking(int af, int type, int protocol, int *fd) {
+  int err = sys__socket(af, type, protocol, fd);
+  if (err == 0)
+    sys__ioctl_fionbio(*fd, 0);
+  return err;
+}
+static int accept_blocking(int fd, void *addr, int *len, int *nfd) {
+  int err = sys__accept(fd, addr, len, nfd);
+  if (err == 0)
+    sys__ioctl_fionbio(*nfd, 0);
+  return err;
+}
+#define sys__socket(...) socket_blocking(__VA_ARGS__)
+#define sys__accept(...) accept_blocking(__VA_ARGS__)
+
+Test(seam_socket, descriptors_are_nonblocking) {
+  int fd;
+  char b;
+  size_t n;
+  struct { uint16_t family, port; uint32_t addr; char zero[8]; } a = {2, 0, htonl(INADDR_LOOPBACK), {0}};
+  cr_assert_eq(sys__socket(2, 2, 0, &fd), 0); /* the wrapper above makes it blocking */
+  cr_assert_eq(sys__ioctl_fionbio(fd, 1), 0);
+  sys__close(fd);
+  cr_assert_eq((sys__socket)(2, 2, 0, &fd), 0); /* the seam's own: non-blocking */
+  cr_assert_eq(sys__bind(fd, &a, sizeof a), 0);
+  cr_expect_eq(sys__recv(fd, &b, 1, 0, &n), 10035);
+  sys__close(fd);
+}
+
 /* Windows values used below */
 #define W_AF_UNIX 1
 #define W_AF_INET 2

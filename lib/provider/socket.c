@@ -6,6 +6,7 @@
  * provider: XP1_IFS_HANDLES).
  */
 #include "wsp.h"
+#include "io.h"
 #include "common/fault.h"
 #include "ws2/handles.h"
 
@@ -25,6 +26,7 @@ wsp__sock *wsp__sock_get(SOCKET s, LPINT err) {
 void wsp__sock_put(wsp__sock *so) {
     if (atomic_fetch_sub_explicit(&so->refs, 1, memory_order_acq_rel) == 1) {
         wsp__group_leave(so->group);
+        wsp__accept_forget(so);
         sys__close(so->fd);
         free(so);
     }

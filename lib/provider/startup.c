@@ -5,6 +5,7 @@
  */
 #include "wsp.h"
 #include "ws2/trace.h"
+#include "io.h"
 
 #include <pthread.h>
 
@@ -67,6 +68,19 @@ int WSPAPI wsp__startup(WORD wVersionRequested, LPWSPDATA lpWSPData, LPWSAPROTOC
     lpProcTable->lpWSPCleanup = wsp__WSPCleanup;
     lpProcTable->lpWSPDuplicateSocket = wsp__WSPDuplicateSocket;
     lpProcTable->lpWSPJoinLeaf = wsp__WSPJoinLeaf;
+    lpProcTable->lpWSPAccept = wsp__WSPAccept;
+    lpProcTable->lpWSPBind = wsp__WSPBind;
+    lpProcTable->lpWSPConnect = wsp__WSPConnect;
+    lpProcTable->lpWSPGetPeerName = wsp__WSPGetPeerName;
+    lpProcTable->lpWSPGetSockName = wsp__WSPGetSockName;
+    lpProcTable->lpWSPListen = wsp__WSPListen;
+    lpProcTable->lpWSPRecv = wsp__WSPRecv;
+    lpProcTable->lpWSPRecvDisconnect = wsp__WSPRecvDisconnect;
+    lpProcTable->lpWSPRecvFrom = wsp__WSPRecvFrom;
+    lpProcTable->lpWSPSend = wsp__WSPSend;
+    lpProcTable->lpWSPSendDisconnect = wsp__WSPSendDisconnect;
+    lpProcTable->lpWSPSendTo = wsp__WSPSendTo;
+    lpProcTable->lpWSPShutdown = wsp__WSPShutdown;
     return 0;
 }
 

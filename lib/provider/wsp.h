@@ -35,6 +35,7 @@ typedef struct wsp__sock {
     _Atomic int shut;         /* SD_RECEIVE bit 1, SD_SEND bit 2 once shut */
     _Atomic int exclusive;    /* SO_EXCLUSIVEADDRUSE */
     _Atomic int reuseaddr;    /* SO_REUSEADDR as Windows means it */
+    _Atomic(void *) deferred; /* WSAAccept CF_DEFER: the connection held back (connect.c) */
 
     /* Kept by options.c where the kernel cannot give Windows' answer back. */
     _Atomic int error;        /* SO_ERROR (WSA code): a failed connect seen by

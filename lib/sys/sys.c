@@ -130,7 +130,10 @@ int sys__socket(int w_af, int w_type, int w_protocol, int *fd_out) {
   if (w_protocol < 0 || w_protocol > 255) /* IPPROTO_MAX is 256 */
     return SYS_WSAEPROTONOSUPPORT;
 
-  fd = socket(af, type | SOCK_CLOEXEC, w_protocol);
+  /* Non-blocking at the kernel level: a blocking Winsock call tries the
+   * system call and waits itself (provider/wait.c), so that time-outs,
+   * closesocket from another thread and blocking hooks can end the wait. */
+  fd = socket(af, type | SOCK_CLOEXEC | SOCK_NONBLOCK, w_protocol);
   if (fd < 0)
     return sys__wsa_error(errno);
   if (af == AF_INET6) { /* Windows' default; Linux' depends on a sysctl */
@@ -268,7 +271,7 @@ int sys__accept(int fd, void *w_addr, int *w_len, int *fd_out) {
   }
 
   do
-    nfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+    nfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC | SOCK_NONBLOCK);
   while (nfd < 0 && errno == EINTR);
   if (nfd < 0) {
     if (errno == ECONNABORTED) /* reset by the peer while queued */

@@ -58,7 +58,8 @@ int sys__wsa_error(int errnum);
 /* --- descriptors -------------------------------------------------------- */
 
 /* socket(2) with Windows af/type/protocol.  AF_INET6 sockets start with
- * IPV6_V6ONLY set, as on Windows. */
+ * IPV6_V6ONLY set, as on Windows.  The descriptor is O_NONBLOCK: blocking
+ * Winsock calls wait in the provider, not in the kernel. */
 int sys__socket(int w_af, int w_type, int w_protocol, int *fd_out);
 int sys__close(int fd);
 int sys__shutdown(int fd, int w_how); /* SD_RECEIVE 0, SD_SEND 1, SD_BOTH 2 */
@@ -75,7 +76,7 @@ int sys__connect(int fd, const void *w_addr, int w_len);
 int sys__listen(int fd, int backlog);
 /* w_addr may be NULL; else *w_len is checked before a connection is taken
  * and set to the address length.  The new descriptor is close-on-exec and
- * blocking. */
+ * non-blocking, like those of sys__socket. */
 int sys__accept(int fd, void *w_addr, int *w_len, int *fd_out);
 int sys__getsockname(int fd, void *w_addr, int *w_len);
 int sys__getpeername(int fd, void *w_addr, int *w_len);

@@ -1,0 +1,294 @@
+/*
+ * Data: WSPSend, WSPSendTo, WSPRecv, WSPRecvFrom without overlapped I/O.
+ * WSABUF arrays go to the seam as they are (same layout as sys_wbuf_t).
+ *
+ * Overlapped requests (lpOverlapped != NULL) are issue 5's. Until then they
+ * run synchronously here, which is what Windows does with an OVERLAPPED
+ * passed for a non-overlapped socket (F47): the call completes before it
+ * returns, and the byte count and flags come back as for a plain call.
+ *
+ * Fact ids (F...) refer to shared/reference/windows-behaviour.md.
+ */
+#include "io.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+_Static_assert(sizeof(WSABUF) == sizeof(sys_wbuf_t), "WSABUF and sys_wbuf_t differ");
+_Static_assert(offsetof(WSABUF, buf) == offsetof(sys_wbuf_t, buf), "WSABUF and sys_wbuf_t differ");
+
+#define SD_RECEIVE_BIT 1
+#define SD_SEND_BIT 2
+
+static int is_stream(const wsp__sock *so) { return so->type == SOCK_STREAM || so->type == SOCK_SEQPACKET; }
+
+/* A copy of the caller's buffer array that can be moved past the bytes
+ * already done (a blocking send that goes out in pieces, MSG_WAITALL). */
+typedef struct bufs {
+    sys_wbuf_t stack[16];
+    sys_wbuf_t *base; /* the copy */
+    sys_wbuf_t *b;    /* the first buffer not yet done */
+    DWORD n;
+} bufs;
+
+static int bufs_init(bufs *v, const WSABUF *src, DWORD n) {
+    v->base = v->b = n <= 16 ? v->stack : malloc(n * sizeof *v->b);
+    if (!v->b)
+        return WSAENOBUFS;
+    memcpy(v->b, src, n * sizeof *v->b);
+    v->n = n;
+    return 0;
+}
+
+static void bufs_free(bufs *v) {
+    if (v->base != v->stack)
+        free(v->base);
+}
+
+/* Move past `count` bytes; the number of bytes left. */
+static size_t bufs_advance(bufs *v, size_t count) {
+    while (v->n && count >= v->b->len) {
+        count -= v->b->len;
+        v->b++, v->n--;
+    }
+    if (v->n) {
+        v->b->buf += count;
+        v->b->len -= (uint32_t)count;
+    }
+    size_t left = 0;
+    for (DWORD i = 0; i < v->n; i++)
+        left += v->b[i].len;
+    return left;
+}
+
+static size_t total_len(const WSABUF *b, DWORD n) {
+    size_t t = 0;
+    for (DWORD i = 0; i < n; i++)
+        t += b[i].len;
+    return t;
+}
+
+/* ---- send ---- */
+
+static int send_data(wsp__sock *so, const WSABUF *b, DWORD n, DWORD flags, const struct sockaddr *to, int tolen,
+                     size_t *sent) {
+    wsp__timer t = {atomic_load_explicit(&so->sndtimeo, memory_order_relaxed), 0};
+    size_t done = 0;
+    int err;
+    /* The common case: everything goes in one system call. */
+    for (;;) {
+        err = sys__sendmsg(so->fd, (const sys_wbuf_t *)b, n, (int)flags, to, tolen, NULL, 0, &done);
+        if (err != WSAEWOULDBLOCK)
+            break;
+        if ((err = wsp__would_block(so, WSP__WAIT_WRITE, &t, NULL)) != 0)
+            return err;
+    }
+    if (err)
+        return err;
+    *sent = done;
+    if (!is_stream(so) || atomic_load_explicit(&so->nonblocking, memory_order_relaxed))
+        /* A non-blocking stream send may take part of the data here; on
+         * Windows it takes all or nothing (F234), which needs the loop
+         * thread to hold the rest (issue 5). */
+        return 0;
+    size_t want = total_len(b, n);
+    if (done == want)
+        return 0;
+    /* A blocking stream send returns when all of it is queued. */
+    bufs v;
+    if ((err = bufs_init(&v, b, n)) != 0)
+        return err;
+    size_t left = bufs_advance(&v, done);
+    while (left) {
+        size_t more = 0;
+        err = sys__sendmsg(so->fd, v.b, v.n, (int)flags, NULL, 0, NULL, 0, &more);
+        if (err == WSAEWOULDBLOCK) {
+            if ((err = wsp__would_block(so, WSP__WAIT_WRITE, &t, NULL)) != 0)
+                break;
+            continue;
+        }
+        if (err)
+            break;
+        *sent += more;
+        left = bufs_advance(&v, more);
+    }
+    bufs_free(&v);
+    return err;
+}
+
+static int send_common(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
+                       const struct sockaddr *lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped, LPINT lpErrno) {
+    wsp__sock *so = wsp__enter(s, lpErrno);
+    if (!so)
+        return SOCKET_ERROR;
+    size_t sent = 0;
+    int err = 0;
+    if (!lpNumberOfBytesSent && !lpOverlapped)
+        err = WSAEFAULT; /* F239 */
+    else if (dwBufferCount && !lpBuffers)
+        err = WSAEFAULT;
+    else if (atomic_load(&so->shut) & SD_SEND_BIT)
+        err = WSAESHUTDOWN; /* F226, F231 */
+    else {
+        if (!lpTo) wsp__multipoint_dest(so, &lpTo, &iTolen); /* WSAJoinLeaf JL_BOTH: the group (multipoint.c) */
+        if (is_stream(so)) {
+            /* F235: a stream socket's sendto ignores the address. */
+            lpTo = NULL, iTolen = 0;
+            if (atomic_load(&so->state) == WSP__S_CONNECTING && !wsp__connect_settled(so))
+                err = WSAENOTCONN; /* F219 */
+        }
+        if (!err)
+            err = send_data(so, lpBuffers, dwBufferCount, dwFlags, lpTo, iTolen, &sent);
+        /* F239: a datagram sent from an unbound socket binds it. */
+        if (!err && !is_stream(so))
+            atomic_compare_exchange_strong(&so->state, &(int){WSP__S_NEW}, WSP__S_BOUND);
+    }
+    if (!err && lpNumberOfBytesSent)
+        *lpNumberOfBytesSent = (DWORD)sent;
+    wsp__sock_put(so);
+    return wsp__done(err, lpErrno);
+}
+
+int WSPAPI wsp__WSPSend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent,
+                        DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
+                        LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine, LPWSATHREADID lpThreadId,
+                        LPINT lpErrno) {
+    (void)lpCompletionRoutine, (void)lpThreadId; /* overlapped: issue 5, synchronous until then */
+    return send_common(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, NULL, 0, lpOverlapped, lpErrno);
+}
+
+int WSPAPI wsp__WSPSendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent,
+                          DWORD dwFlags, const struct sockaddr *lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped,
+                          LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine, LPWSATHREADID lpThreadId,
+                          LPINT lpErrno) {
+    (void)lpCompletionRoutine, (void)lpThreadId; /* overlapped: issue 5, synchronous until then */
+    return send_common(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen, lpOverlapped,
+                       lpErrno);
+}
+
+/* ---- receive ---- */
+
+static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct sockaddr *from, LPINT fromlen,
+                     size_t *received, int *flags_out) {
+    wsp__timer t = {atomic_load_explicit(&so->rcvtimeo, memory_order_relaxed), 0};
+    int waitall = flags & MSG_WAITALL;
+    int what = flags & MSG_OOB ? WSP__WAIT_OOB : WSP__WAIT_READ;
+    flags &= ~MSG_WAITALL; /* done here: the kernel's would stop at what is there */
+    size_t got = 0;
+    int err;
+    for (;;) {
+        short ready = 0;
+        err = sys__recvmsg(so->fd, (const sys_wbuf_t *)b, n, flags, from, fromlen, NULL, NULL, &got, flags_out);
+        /* recv(MSG_OOB) with no urgent byte waiting: Linux says EINVAL at
+         * once; Windows waits for one (or says WSAEWOULDBLOCK), except with
+         * SO_OOBINLINE on, where it is WSAEINVAL (F163). */
+        if (err == WSAEINVAL && what == WSP__WAIT_OOB && !wsp__oobinline(so))
+            err = WSAEWOULDBLOCK;
+        if (err != WSAEWOULDBLOCK)
+            break;
+        if ((err = wsp__would_block(so, what, &t, &ready)) != 0)
+            return err;
+        if (what == WSP__WAIT_OOB && !(ready & POLLPRI)) {
+            /* woken by an error or hang-up, no urgent byte will come */
+            *received = 0;
+            return 0;
+        }
+    }
+    if (err && err != WSAEMSGSIZE)
+        return err;
+    *received = got;
+    if (err || !waitall || got == 0)
+        return err;
+    size_t want = total_len(b, n);
+    if (got == want)
+        return 0;
+    /* MSG_WAITALL on a blocking stream socket: until the buffers are full,
+     * the connection closes (what came is returned) or an error. */
+    bufs v;
+    if ((err = bufs_init(&v, b, n)) != 0)
+        return err;
+    size_t left = bufs_advance(&v, got);
+    while (left) {
+        size_t more = 0;
+        err = sys__recvmsg(so->fd, v.b, v.n, flags, NULL, NULL, NULL, NULL, &more, NULL);
+        if (err == WSAEWOULDBLOCK) {
+            if ((err = wsp__would_block(so, WSP__WAIT_READ, &t, NULL)) != 0)
+                break;
+            continue;
+        }
+        if (err || more == 0)
+            break;
+        *received += more;
+        left = bufs_advance(&v, more);
+    }
+    bufs_free(&v);
+    return err;
+}
+
+static int recv_common(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
+                       LPDWORD lpFlags, struct sockaddr *lpFrom, LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped,
+                       LPINT lpErrno) {
+    wsp__sock *so = wsp__enter(s, lpErrno);
+    if (!so)
+        return SOCKET_ERROR;
+    size_t got = 0;
+    int err = 0, out = 0;
+    int stream = is_stream(so);
+    if (stream)
+        lpFrom = NULL, lpFromlen = NULL; /* F235: left untouched */
+    if (!dwBufferCount)
+        err = WSAEINVAL; /* F107 */
+    else if (!lpBuffers || !lpFlags || (!lpNumberOfBytesRecvd && !lpOverlapped))
+        err = WSAEFAULT;
+    else if (lpFrom && (!lpFromlen || *lpFromlen < (so->af == AF_INET6 ? (int)sizeof(SOCKADDR_IN6)
+                                                    : so->af == AF_INET ? (int)sizeof(SOCKADDR_IN)
+                                                                        : (int)sizeof(u_short))))
+        err = WSAEFAULT; /* F236: checked before a datagram is taken */
+    else if (atomic_load(&so->shut) & SD_RECEIVE_BIT)
+        err = WSAESHUTDOWN; /* F227, F231 */
+    else {
+        int flags = (int)*lpFlags;
+        int st = atomic_load(&so->state);
+        if ((flags & MSG_WAITALL) &&
+            ((flags & (MSG_OOB | MSG_PEEK | MSG_PARTIAL)) || !stream || atomic_load(&so->nonblocking)))
+            /* WSARecv reference page: not with OOB/PEEK/PARTIAL, not on
+             * message sockets, not in non-blocking mode. */
+            err = WSAEOPNOTSUPP;
+        else if (stream && st == WSP__S_CONNECTING && !wsp__connect_settled(so))
+            err = WSAENOTCONN; /* F219 */
+        else if (stream && st == WSP__S_LISTENING)
+            err = WSAENOTCONN;
+        else if (!stream && st == WSP__S_NEW)
+            err = WSAEINVAL; /* F222: an unbound datagram socket would wait forever */
+        else
+            err = recv_data(so, lpBuffers, dwBufferCount, flags, lpFrom, lpFromlen, &got, &out);
+    }
+    if (!err || err == WSAEMSGSIZE) {
+        /* A truncated datagram: the part that fit is stored and counted,
+         * the call fails with WSAEMSGSIZE (F242) and, as the WSARecv page
+         * says for message sockets, MSG_PARTIAL is set in *lpFlags. */
+        if (lpNumberOfBytesRecvd)
+            *lpNumberOfBytesRecvd = (DWORD)got;
+        *lpFlags = (DWORD)((out & MSG_OOB) | (err == WSAEMSGSIZE ? MSG_PARTIAL : 0));
+    }
+    wsp__sock_put(so);
+    return wsp__done(err, lpErrno);
+}
+
+int WSPAPI wsp__WSPRecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
+                        LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
+                        LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine, LPWSATHREADID lpThreadId,
+                        LPINT lpErrno) {
+    (void)lpCompletionRoutine, (void)lpThreadId; /* overlapped: issue 5, synchronous until then */
+    return recv_common(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, NULL, NULL, lpOverlapped,
+                       lpErrno);
+}
+
+int WSPAPI wsp__WSPRecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
+                            LPDWORD lpFlags, struct sockaddr *lpFrom, LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped,
+                            LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine, LPWSATHREADID lpThreadId,
+                            LPINT lpErrno) {
+    (void)lpCompletionRoutine, (void)lpThreadId; /* overlapped: issue 5, synchronous until then */
+    return recv_common(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen, lpOverlapped,
+                       lpErrno);
+}

@@ -1,0 +1,105 @@
+/*
+ * The wait of a blocking call. Descriptors are O_NONBLOCK at the kernel
+ * level; a blocking Winsock call tries the system call on its own thread and,
+ * when that would block, waits here for the descriptor, then tries again.
+ *
+ * The wait ends when the descriptor is ready, when the socket's timeout
+ * (SO_RCVTIMEO / SO_SNDTIMEO, 0 = none) runs out (WSAETIMEDOUT, F110), when
+ * another thread closes the socket (WSPCloseSocket shuts the descriptor down,
+ * which wakes poll; the call then fails with WSAEINTR, F214), or when a
+ * Winsock 1.1 blocking hook cancels the call (WSACancelBlockingCall:
+ * WSAEINTR). While a blocking hook is installed the wait runs in short slices
+ * with the hook called between them, as Winsock 1.1 specified.
+ */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include "io.h"
+
+#include <time.h>
+
+#define HOOK_SLICE_MS 20
+
+static int64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static short wanted(int what) {
+    switch (what) {
+    case WSP__WAIT_WRITE:
+        return POLLWRNORM;
+    case WSP__WAIT_OOB:
+        return POLLPRI;
+    default:
+        return POLLRDNORM;
+    }
+}
+
+static int closing(wsp__sock *so) {
+    /* Pairs with WSPCloseSocket: it sets `closing` and then looks at the
+     * reference count, we took our reference and then look at `closing`. */
+    atomic_thread_fence(memory_order_seq_cst);
+    return atomic_load(&so->closing);
+}
+
+int wsp__wait(wsp__sock *so, int what, wsp__timer *t, short *ready_bits) {
+    if (closing(so))
+        return WSAEINTR;
+
+    LPBLOCKINGCALLBACK hook = NULL;
+    DWORD_PTR hook_ctx = 0;
+    int ignored;
+    if (wsp__upcalls.lpWPUQueryBlockingCallback &&
+        wsp__upcalls.lpWPUQueryBlockingCallback(so->info.dwCatalogEntryId, &hook, &hook_ctx, &ignored) != 0)
+        hook = NULL;
+
+    if (t->timeout_ms && !t->deadline_ms)
+        t->deadline_ms = now_ms() + t->timeout_ms;
+
+    int was_blocking = wsp__blocking;
+    wsp__blocking = 1;
+    int err = 0;
+    for (;;) {
+        int slice = -1; /* forever */
+        if (t->timeout_ms) {
+            int64_t left = t->deadline_ms - now_ms();
+            if (left <= 0) {
+                err = WSAETIMEDOUT;
+                break;
+            }
+            slice = left > 0x7fffffff ? 0x7fffffff : (int)left;
+        }
+        if (hook && (slice < 0 || slice > HOOK_SLICE_MS))
+            slice = HOOK_SLICE_MS;
+
+        sys_pollfd_t p = {.fd = so->fd, .w_events = wanted(what)};
+        int n = 0;
+        if ((err = sys__poll(&p, 1, slice, &n)) != 0)
+            break;
+        if (closing(so)) {
+            err = WSAEINTR;
+            break;
+        }
+        if (n > 0) {
+            if (ready_bits)
+                *ready_bits = p.w_revents;
+            break;
+        }
+        if (hook && !hook(hook_ctx)) {
+            err = WSAEINTR; /* WSACancelBlockingCall */
+            break;
+        }
+        if (closing(so)) {
+            err = WSAEINTR;
+            break;
+        }
+    }
+    wsp__blocking = was_blocking;
+    return err;
+}
+
+int wsp__would_block(wsp__sock *so, int what, wsp__timer *t, short *ready_bits) {
+    if (atomic_load_explicit(&so->nonblocking, memory_order_relaxed))
+        return WSAEWOULDBLOCK;
+    return wsp__wait(so, what, t, ready_bits);
+}

@@ -1,0 +1,238 @@
+/*
+ * UDP datagrams as Windows has them: IPv4 and IPv6 exchanges, truncation
+ * (WSAEMSGSIZE with the part that fit stored), WSARecvFrom's flags out,
+ * connected UDP, scatter/gather, shutdown. F... ids restate
+ * shared/reference/windows-behaviour.md.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#include "pairs.h"
+
+static void start(void) {
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+}
+static void stop(void) { WSACleanup(); }
+
+#define EXPECT_ERR(call, code)                                                                        \
+    do {                                                                                              \
+        WSASetLastError(0xdead);                                                                      \
+        cr_expect_eq((int)(call), SOCKET_ERROR, #call " should fail");                               \
+        cr_expect_eq(WSAGetLastError(), (code), #call ": %d, want %d", WSAGetLastError(), (code));  \
+    } while (0)
+
+/* A UDP socket bound to 127.0.0.1; *addr gets its address. */
+static SOCKET bound_udp(struct sockaddr_in *addr) {
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    cr_assert_neq(s, INVALID_SOCKET);
+    struct sockaddr_in a = loopback(0);
+    cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+    int len = sizeof a;
+    cr_assert_eq(getsockname(s, (struct sockaddr *)&a, &len), 0);
+    if (addr)
+        *addr = a;
+    return s;
+}
+
+Test(udp, exchange_ipv4, .init = start, .fini = stop) {
+    struct sockaddr_in ra, sa;
+    SOCKET r = bound_udp(&ra), s = bound_udp(&sa);
+    WSASetLastError(0xdead);
+    cr_assert_eq(sendto(s, "ping", 4, 0, (struct sockaddr *)&ra, sizeof ra), 4);
+    cr_expect_eq(WSAGetLastError(), 0);
+    char buf[16];
+    struct sockaddr_in from;
+    int len = sizeof from;
+    cr_assert_eq(recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&from, &len), 4);
+    cr_expect(memcmp(buf, "ping", 4) == 0);
+    cr_expect_eq(len, (int)sizeof from);
+    cr_expect_eq(from.sin_port, sa.sin_port);
+    cr_expect_eq(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+    /* F236: a large fromlen gets only the sockaddr written */
+    SOCKADDR_STORAGE ss;
+    memset(&ss, 0xab, sizeof ss);
+    len = sizeof ss;
+    cr_assert_eq(sendto(s, "x", 1, 0, (struct sockaddr *)&ra, sizeof ra), 1);
+    cr_assert_eq(recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&ss, &len), 1);
+    cr_expect_eq(len, 16);
+    cr_expect_eq(((unsigned char *)&ss)[16], 0xab);
+    closesocket(r), closesocket(s);
+}
+
+Test(udp, exchange_ipv6, .init = start, .fini = stop) {
+    SOCKET r = socket(AF_INET6, SOCK_DGRAM, 0), s = socket(AF_INET6, SOCK_DGRAM, 0);
+    cr_assert_neq(r, INVALID_SOCKET);
+    struct sockaddr_in6 a;
+    memset(&a, 0, sizeof a);
+    a.sin6_family = AF_INET6;
+    a.sin6_addr.s6_addr[15] = 1; /* ::1 */
+    if (bind(r, (struct sockaddr *)&a, sizeof a) != 0) {
+        closesocket(r), closesocket(s);
+        cr_skip("no IPv6 loopback here (%d)", WSAGetLastError());
+    }
+    int len = sizeof a;
+    cr_assert_eq(getsockname(r, (struct sockaddr *)&a, &len), 0);
+    cr_assert_eq(sendto(s, "six", 3, 0, (struct sockaddr *)&a, sizeof a), 3, "sendto: %d", WSAGetLastError());
+    char buf[8];
+    struct sockaddr_in6 from;
+    len = sizeof from;
+    cr_assert_eq(recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&from, &len), 3);
+    cr_expect_eq(len, (int)sizeof from);
+    cr_expect_eq(from.sin6_family, AF_INET6);
+    cr_expect(memcmp(&from.sin6_addr, &a.sin6_addr, sizeof from.sin6_addr) == 0);
+    /* F239: the sender was bound by its first datagram */
+    struct sockaddr_in6 sn;
+    len = sizeof sn;
+    cr_expect_eq(getsockname(s, (struct sockaddr *)&sn, &len), 0);
+    cr_expect_eq(sn.sin6_port, from.sin6_port);
+    closesocket(r), closesocket(s);
+}
+
+/* F242 and the WSARecv page: a datagram larger than the buffer fills it, the
+ * rest is dropped, and the call fails with WSAEMSGSIZE. */
+Test(udp, truncated_datagram, .init = start, .fini = stop) {
+    struct sockaddr_in ra;
+    SOCKET r = bound_udp(&ra), s = bound_udp(NULL);
+    char buf[16];
+    memset(buf, 0, sizeof buf);
+    cr_assert_eq(sendto(s, "0123456789", 10, 0, (struct sockaddr *)&ra, sizeof ra), 10);
+    EXPECT_ERR(recv(r, buf, 4, 0), WSAEMSGSIZE);
+    cr_expect(memcmp(buf, "0123", 4) == 0, "the part that fit is stored");
+    cr_expect_eq(buf[4], 0);
+
+    /* WSARecvFrom: the byte count and MSG_PARTIAL come back with the error */
+    cr_assert_eq(sendto(s, "abcdefgh", 8, 0, (struct sockaddr *)&ra, sizeof ra), 8);
+    WSABUF wb = {5, buf};
+    DWORD n = 0, flags = 0;
+    struct sockaddr_in from;
+    int len = sizeof from;
+    EXPECT_ERR(WSARecvFrom(r, &wb, 1, &n, &flags, (struct sockaddr *)&from, &len, NULL, NULL), WSAEMSGSIZE);
+    cr_expect_eq(n, 5);
+    cr_expect_eq(flags, MSG_PARTIAL);
+    cr_expect(memcmp(buf, "abcde", 5) == 0);
+    cr_expect_eq(len, (int)sizeof from);
+
+    /* the truncated rest is gone: the next datagram is whole, flags 0 */
+    cr_assert_eq(sendto(s, "next", 4, 0, (struct sockaddr *)&ra, sizeof ra), 4);
+    wb.len = sizeof buf;
+    n = 0, flags = 0;
+    WSASetLastError(0xdead);
+    cr_expect_eq(WSARecvFrom(r, &wb, 1, &n, &flags, NULL, NULL, NULL, NULL), 0, "%d", WSAGetLastError());
+    cr_expect_eq(WSAGetLastError(), 0);
+    cr_expect_eq(n, 4);
+    cr_expect_eq(flags, 0);
+    closesocket(r), closesocket(s);
+}
+
+Test(udp, peek_keeps_datagram, .init = start, .fini = stop) {
+    struct sockaddr_in ra;
+    SOCKET r = bound_udp(&ra), s = bound_udp(NULL);
+    char buf[8];
+    cr_assert_eq(sendto(s, "keep", 4, 0, (struct sockaddr *)&ra, sizeof ra), 4);
+    cr_expect_eq(recv(r, buf, sizeof buf, MSG_PEEK), 4);
+    cr_expect_eq(recv(r, buf, sizeof buf, 0), 4);
+    EXPECT_ERR(recv(r, buf, sizeof buf, MSG_WAITALL), WSAEOPNOTSUPP); /* not for datagrams */
+    closesocket(r), closesocket(s);
+}
+
+Test(udp, scatter_gather, .init = start, .fini = stop) {
+    struct sockaddr_in ra;
+    SOCKET r = bound_udp(&ra), s = bound_udp(NULL);
+    WSABUF out[3] = {{3, "one"}, {3, "two"}, {5, "three"}};
+    DWORD n = 0;
+    cr_assert_eq(WSASendTo(s, out, 3, &n, 0, (struct sockaddr *)&ra, sizeof ra, NULL, NULL), 0);
+    cr_expect_eq(n, 11);
+    char a[6], b[8];
+    WSABUF in[2] = {{6, a}, {8, b}};
+    DWORD flags = 0;
+    n = 0;
+    cr_assert_eq(WSARecvFrom(r, in, 2, &n, &flags, NULL, NULL, NULL, NULL), 0);
+    cr_expect_eq(n, 11, "one datagram");
+    cr_expect(memcmp(a, "onetwo", 6) == 0 && memcmp(b, "three", 5) == 0);
+    cr_expect_eq(flags, 0);
+    closesocket(r), closesocket(s);
+}
+
+/* F222 */
+Test(udp, connected, .init = start, .fini = stop) {
+    struct sockaddr_in ra, ra2;
+    SOCKET r = bound_udp(&ra), r2 = bound_udp(&ra2);
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
+    char buf[8];
+    EXPECT_ERR(send(s, "x", 1, 0), WSAENOTCONN);
+    EXPECT_ERR(recv(s, buf, sizeof buf, 0), WSAEINVAL); /* unbound: Windows says WSAEINVAL */
+    struct sockaddr_in pn;
+    int len = sizeof pn;
+    EXPECT_ERR(getpeername(s, NULL, NULL), WSAENOTCONN); /* F203 */
+
+    cr_assert_eq(connect(s, (struct sockaddr *)&ra, sizeof ra), 0);
+    len = sizeof pn;
+    cr_expect_eq(getpeername(s, (struct sockaddr *)&pn, &len), 0);
+    cr_expect_eq(pn.sin_port, ra.sin_port);
+    len = sizeof pn;
+    cr_expect_eq(getsockname(s, (struct sockaddr *)&pn, &len), 0, "implicitly bound");
+    cr_assert_eq(send(s, "c1", 2, 0), 2);
+    cr_expect_eq(recv(r, buf, sizeof buf, 0), 2);
+
+    /* again, elsewhere */
+    cr_assert_eq(connect(s, (struct sockaddr *)&ra2, sizeof ra2), 0);
+    cr_assert_eq(send(s, "c2", 2, 0), 2);
+    cr_expect_eq(recv(r2, buf, sizeof buf, 0), 2);
+    /* the peer's replies arrive through recv */
+    struct sockaddr_in sn;
+    len = sizeof sn;
+    cr_assert_eq(getsockname(s, (struct sockaddr *)&sn, &len), 0);
+    cr_assert_eq(sendto(r2, "back", 4, 0, (struct sockaddr *)&sn, sizeof sn), 4);
+    cr_expect_eq(recv(s, buf, sizeof buf, 0), 4);
+
+    /* {AF_UNSPEC, zeros} dissolves the association */
+    SOCKADDR_STORAGE none;
+    memset(&none, 0, sizeof none);
+    cr_expect_eq(connect(s, (struct sockaddr *)&none, sizeof(struct sockaddr_in)), 0);
+    len = sizeof pn;
+    EXPECT_ERR(getpeername(s, (struct sockaddr *)&pn, &len), WSAENOTCONN);
+    EXPECT_ERR(send(s, "x", 1, 0), WSAENOTCONN);
+    closesocket(s), closesocket(r), closesocket(r2);
+}
+
+Test(udp, nonblocking_and_arguments, .init = start, .fini = stop) {
+    struct sockaddr_in ra;
+    SOCKET r = bound_udp(&ra);
+    u_long one = 1;
+    cr_assert_eq(ioctlsocket(r, FIONBIO, &one), 0);
+    char buf[8];
+    EXPECT_ERR(recv(r, buf, sizeof buf, 0), WSAEWOULDBLOCK); /* F222 */
+
+    /* F239: no byte count without an OVERLAPPED */
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
+    WSABUF wb = {1, "x"};
+    EXPECT_ERR(WSASendTo(s, &wb, 1, NULL, 0, (struct sockaddr *)&ra, sizeof ra, NULL, NULL), WSAEFAULT);
+    EXPECT_ERR(sendto(s, "x", 1, 0, (struct sockaddr *)&ra, sizeof ra - 1), WSAEFAULT);
+
+    /* F236: fromlen too small for the address -> error, from untouched */
+    cr_assert_eq(sendto(s, "y", 1, 0, (struct sockaddr *)&ra, sizeof ra), 1);
+    struct sockaddr_in from;
+    memset(&from, 0xab, sizeof from);
+    int len = 1;
+    EXPECT_ERR(recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&from, &len), WSAEFAULT);
+    cr_expect_eq(((unsigned char *)&from)[0], 0xab);
+    EXPECT_ERR(recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&from, NULL), WSAEFAULT);
+    closesocket(s), closesocket(r);
+}
+
+/* F231 */
+Test(udp, shutdown, .init = start, .fini = stop) {
+    struct sockaddr_in ra;
+    SOCKET r = bound_udp(&ra);
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
+    cr_expect_eq(shutdown(s, SD_SEND), 0);
+    cr_expect_eq(shutdown(s, SD_SEND), 0);
+    EXPECT_ERR(sendto(s, "x", 1, 0, (struct sockaddr *)&ra, sizeof ra), WSAESHUTDOWN);
+    cr_expect_eq(shutdown(r, SD_RECEIVE), 0);
+    char buf[4];
+    EXPECT_ERR(recvfrom(r, buf, sizeof buf, 0, NULL, NULL), WSAESHUTDOWN);
+    closesocket(s), closesocket(r);
+}
