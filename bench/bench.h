@@ -24,6 +24,9 @@
 
 double bench_now(void); /* monotonic seconds */
 
+/* The name printed for our side (default BENCH_SIDE). */
+extern const char *bench_ours_name;
+
 /* Run `rounds` rounds of both functions alternating; each returns the
  * seconds its `n` operations took (negative: the workload failed). Prints one
  * line per side and the ratio (ws2posix rate / baseline rate) and returns the
@@ -49,6 +52,8 @@ double raw_pingpong(long n);      /* n round trips of 64 bytes */
 double raw_pump(long mib);        /* mib MiB in 64 KiB send/recv calls */
 double raw_poll64(long n);        /* n poll(2) calls over 64 sockets */
 double raw_recv_roundtrip(long n);/* n blocking 64-byte round trips, one side per call */
+double raw_getsockopt(long n);   /* n getsockopt(SO_RCVBUF) */
+double raw_recv_empty(long n);   /* n recv on an empty non-blocking socket */
 /* Memory: user-space bytes per connected socket for raw descriptors. */
 double raw_connections_rss(long n);
 /* A forked peer that accepts `n` TCP connections on 127.0.0.1 and holds them

@@ -10,8 +10,8 @@ void bench_ws_startup(void) {
         bench_die("WSAStartup", r);
 }
 
-SOCKET bench_ws_listener(DWORD flags, int backlog, u_short *port) {
-    SOCKET l = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, flags);
+static SOCKET listener(DWORD flags, int backlog, u_short *port, WSAPROTOCOL_INFOW *info) {
+    SOCKET l = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, info, 0, flags);
     if (l == INVALID_SOCKET)
         bench_die("WSASocket", WSAGetLastError());
     struct sockaddr_in sin;
@@ -26,10 +26,18 @@ SOCKET bench_ws_listener(DWORD flags, int backlog, u_short *port) {
     return l;
 }
 
+SOCKET bench_ws_listener(DWORD flags, int backlog, u_short *port) {
+    return listener(flags, backlog, port, NULL);
+}
+
 void bench_ws_pair(SOCKET *client, SOCKET *server, DWORD flags) {
+    bench_ws_pair_info(client, server, flags, NULL);
+}
+
+void bench_ws_pair_info(SOCKET *client, SOCKET *server, DWORD flags, WSAPROTOCOL_INFOW *info) {
     u_short port;
-    SOCKET l = bench_ws_listener(flags, 1, &port);
-    SOCKET c = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, flags);
+    SOCKET l = listener(flags, 1, &port, info);
+    SOCKET c = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, info, 0, flags);
     if (c == INVALID_SOCKET)
         bench_die("WSASocket", WSAGetLastError());
     struct sockaddr_in sin;
@@ -70,4 +78,32 @@ int bench_ws_send_all(SOCKET s, const char *buf, int len) {
         len -= r;
     }
     return 0;
+}
+
+#define MSG 64
+
+static void echo(void *arg) {
+    SOCKET s = *(SOCKET *)arg;
+    char buf[MSG];
+    while (bench_ws_recv_all(s, buf, MSG) == 0)
+        if (bench_ws_send_all(s, buf, MSG) != 0)
+            break;
+}
+
+double bench_ws_pingpong(long n, WSAPROTOCOL_INFOW *info) {
+    SOCKET c, a;
+    bench_ws_pair_info(&c, &a, 0, info);
+    bench_thread *t = bench_thread_start(echo, &a);
+    char buf[MSG] = {0};
+    long i;
+    double t0 = bench_now(), dt;
+    for (i = 0; i < n; i++)
+        if (bench_ws_send_all(c, buf, MSG) != 0 || bench_ws_recv_all(c, buf, MSG) != 0)
+            break;
+    dt = bench_now() - t0;
+    shutdown(c, SD_SEND);
+    bench_thread_join(t);
+    closesocket(c);
+    closesocket(a);
+    return i == n ? dt : -1;
 }

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <pthread.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +168,54 @@ double raw_poll64(long n) {
     for (long i = 0; i < n; i++)
         if (poll(p, NSOCK, 0) != 1)
             return -1;
+    return bench_now() - t0;
+}
+
+/* ---- single calls ---- */
+
+static int call_fd = -1;
+
+static int call_socket(void) {
+    if (call_fd < 0) {
+        int c, a;
+        pair(&c, &a);
+        fcntl(a, F_SETFL, fcntl(a, F_GETFL) | O_NONBLOCK);
+        call_fd = a;
+    }
+    return call_fd;
+}
+
+__attribute__((noinline)) static int raw_loop_getsockopt(int fd, long n) {
+    int bad = 0;
+    for (long i = 0; i < n; i++) {
+        int v = 0;
+        socklen_t len = sizeof v;
+        bad |= getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len);
+    }
+    return bad;
+}
+
+__attribute__((noinline)) static int raw_loop_recv(int fd, long n) {
+    char b[64];
+    int bad = 0;
+    for (long i = 0; i < n; i++)
+        bad |= recv(fd, b, sizeof b, 0) != -1 || errno != EAGAIN;
+    return bad;
+}
+
+double raw_getsockopt(long n) {
+    int fd = call_socket();
+    double t0 = bench_now();
+    if (raw_loop_getsockopt(fd, n))
+        return -1;
+    return bench_now() - t0;
+}
+
+double raw_recv_empty(long n) {
+    int fd = call_socket();
+    double t0 = bench_now();
+    if (raw_loop_recv(fd, n))
+        return -1;
     return bench_now() - t0;
 }
 
