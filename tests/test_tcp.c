@@ -795,3 +795,38 @@ Test(tcp, wsaaccept_condition, .init = start, .fini = stop) {
     closesocket(l);
     closesocket(c);
 }
+
+/* ---- Winsock 1.1 blocking hook ---- */
+
+static int hook_calls, hook_saw_blocking;
+static BOOL CALLBACK cancelling_hook(void) {
+    hook_calls++;
+    hook_saw_blocking = WSAIsBlocking();
+    if (hook_calls == 3)
+        WSACancelBlockingCall();
+    return FALSE;
+}
+
+static void start11(void) {
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(1, 1), &d), 0);
+}
+
+/* A 1.1 blocking call runs the hook while it waits; WSACancelBlockingCall
+ * from the hook ends it with WSAEINTR. */
+Test(tcp, blocking_hook_cancels, .init = start11, .fini = stop, .timeout = 10) {
+    SOCKET c, v;
+    tcp_pair(&c, &v);
+    hook_calls = 0;
+    cr_assert_neq(WSASetBlockingHook((FARPROC)cancelling_hook), NULL);
+    char buf[4];
+    EXPECT_ERR(recv(v, buf, sizeof buf, 0), WSAEINTR);
+    cr_expect_eq(hook_calls, 3);
+    cr_expect(hook_saw_blocking, "WSAIsBlocking inside the hook");
+    cr_expect(!WSAIsBlocking());
+    cr_assert_eq(WSAUnhookBlockingHook(), 0);
+    /* the socket still works */
+    cr_assert_eq(send(c, "k", 1, 0), 1);
+    cr_expect_eq(recv(v, buf, sizeof buf, 0), 1);
+    closesocket(c), closesocket(v);
+}
