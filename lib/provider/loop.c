@@ -1,19 +1,27 @@
 /*
  * The libuv loop thread that runs overlapped and asynchronous work. Started
- * by the first WSPStartup, stopped by the last WSPCleanup. For now it only
- * runs; requests arrive with overlapped I/O. Neutral C (see loop.h).
+ * by the first WSPStartup, stopped by the last WSPCleanup. Requests arrive
+ * through a queue and uv_async_send; readiness through uv_poll watches.
+ * Neutral C (see loop.h).
  */
 #define _GNU_SOURCE
 #include "loop.h"
 #include "common/fault.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <uv.h>
 
 static uv_loop_t loop;
 static uv_async_t stop_async;
+static uv_async_t post_async;
 static uv_thread_t thread;
+static uv_thread_t loop_thread_id;
+
+/* The hand-off queue: FIFO, intrusive, under a lock. */
+static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
+static wsp__loop_req *queue_head, *queue_tail;
 static _Atomic int running;
 /* Between the first WSPStartup and the last WSPCleanup. A start that failed
  * for want of resources (descriptors at RLIMIT_NOFILE, threads) is tried
@@ -22,11 +30,122 @@ static _Atomic int running;
 static _Atomic int wanted;
 static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void on_stop(uv_async_t *a) { uv_close((uv_handle_t *)a, NULL); }
+static void drain(void) {
+    pthread_mutex_lock(&queue_lock);
+    wsp__loop_req *req = queue_head;
+    queue_head = queue_tail = NULL;
+    pthread_mutex_unlock(&queue_lock);
+    while (req) {
+        wsp__loop_req *next = req->next;
+        req->run(req); /* may free req */
+        req = next;
+    }
+}
+
+static void on_post(uv_async_t *a) {
+    (void)a;
+    drain();
+}
+
+static void close_any(uv_handle_t *h, void *arg) {
+    (void)arg;
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+/* Stop: run what is queued, then close every handle so uv_run returns. */
+static void on_stop(uv_async_t *a) {
+    (void)a;
+    drain();
+    uv_walk(&loop, close_any, NULL);
+}
 
 static void run(void *arg) {
     (void)arg;
+    loop_thread_id = uv_thread_self();
     uv_run(&loop, UV_RUN_DEFAULT);
+}
+
+int wsp__loop_post(wsp__loop_req *req) {
+    if (!wsp__loop_running())
+        return -1;
+    req->next = NULL;
+    pthread_mutex_lock(&queue_lock);
+    if (queue_tail)
+        queue_tail->next = req;
+    else
+        queue_head = req;
+    queue_tail = req;
+    pthread_mutex_unlock(&queue_lock);
+    uv_async_send(&post_async);
+    return 0;
+}
+
+int wsp__loop_on_thread(void) {
+    uv_thread_t self = uv_thread_self();
+    return atomic_load(&running) && uv_thread_equal(&self, &loop_thread_id);
+}
+
+/* ---- watches ---- */
+
+struct wsp__watch {
+    uv_poll_t poll;
+    wsp__ready_fn fn;
+    void *owner;
+    void (*closed)(void *owner);
+    void *closed_owner;
+};
+
+static void on_poll(uv_poll_t *p, int status, int events) {
+    wsp__watch *w = p->data;
+    int ready = 0;
+    if (status < 0)
+        ready |= WSP__READY_ERR;
+    if (events & UV_READABLE)
+        ready |= WSP__READY_READ;
+    if (events & UV_WRITABLE)
+        ready |= WSP__READY_WRITE;
+    if (events & UV_PRIORITIZED)
+        ready |= WSP__READY_PRI;
+    if (events & UV_DISCONNECT)
+        ready |= WSP__READY_HUP;
+    w->fn(w->owner, ready);
+}
+
+wsp__watch *wsp__watch_open(int fd, wsp__ready_fn fn, void *owner) {
+    wsp__watch *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    if (uv_poll_init(&loop, &w->poll, fd) != 0) {
+        free(w);
+        return NULL;
+    }
+    w->poll.data = w;
+    w->fn = fn;
+    w->owner = owner;
+    return w;
+}
+
+void wsp__watch_interest(wsp__watch *w, int interest) {
+    int events = (interest & WSP__READY_READ ? UV_READABLE | UV_DISCONNECT : 0) |
+                 (interest & WSP__READY_WRITE ? UV_WRITABLE : 0) | (interest & WSP__READY_PRI ? UV_PRIORITIZED : 0);
+    if (events)
+        uv_poll_start(&w->poll, events, on_poll);
+    else
+        uv_poll_stop(&w->poll);
+}
+
+static void on_watch_closed(uv_handle_t *h) {
+    wsp__watch *w = h->data;
+    if (w->closed)
+        w->closed(w->closed_owner);
+    free(w);
+}
+
+void wsp__watch_close(wsp__watch *w, void (*closed)(void *owner), void *owner) {
+    w->closed = closed;
+    w->closed_owner = owner;
+    uv_close((uv_handle_t *)&w->poll, on_watch_closed);
 }
 
 static int start(void) {
@@ -38,8 +157,15 @@ static int start(void) {
         uv_loop_close(&loop);
         return -1;
     }
+    if (uv_async_init(&loop, &post_async, on_post) != 0) {
+        uv_close((uv_handle_t *)&stop_async, NULL);
+        uv_run(&loop, UV_RUN_NOWAIT);
+        uv_loop_close(&loop);
+        return -1;
+    }
     if (uv_thread_create(&thread, run, NULL) != 0) {
         uv_close((uv_handle_t *)&stop_async, NULL);
+        uv_close((uv_handle_t *)&post_async, NULL);
         uv_run(&loop, UV_RUN_NOWAIT);
         uv_loop_close(&loop);
         return -1;
