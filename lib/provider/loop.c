@@ -47,10 +47,28 @@ static void on_post(uv_async_t *a) {
     drain();
 }
 
+struct wsp__watch {
+    uv_poll_t poll;
+    wsp__ready_fn fn;
+    void *owner;
+    void (*closed)(void *owner);
+    void *closed_owner;
+};
+
+static void on_watch_closed(uv_handle_t *h);
+
+/* Watches still open belong to sockets freed later without the loop; their
+ * memory goes now (their `closed` callback is not due: nobody waits). */
 static void close_any(uv_handle_t *h, void *arg) {
     (void)arg;
-    if (!uv_is_closing(h))
+    if (uv_is_closing(h))
+        return;
+    if (h->type == UV_POLL) {
+        ((wsp__watch *)h->data)->closed = NULL;
+        uv_close(h, on_watch_closed);
+    } else {
         uv_close(h, NULL);
+    }
 }
 
 /* Stop: run what is queued, then close every handle so uv_run returns. */
@@ -88,13 +106,6 @@ int wsp__loop_on_thread(void) {
 
 /* ---- watches ---- */
 
-struct wsp__watch {
-    uv_poll_t poll;
-    wsp__ready_fn fn;
-    void *owner;
-    void (*closed)(void *owner);
-    void *closed_owner;
-};
 
 static void on_poll(uv_poll_t *p, int status, int events) {
     wsp__watch *w = p->data;

@@ -23,13 +23,57 @@ wsp__sock *wsp__sock_get(SOCKET s, LPINT err) {
     return so;
 }
 
+static void sock_free(void *owner) {
+    wsp__sock *so = owner;
+    sys__close(so->fd);
+    free(so);
+}
+
+/* On the loop thread: let the subsystems drop their state, then stop
+ * watching; the descriptor is closed once libuv has let go of it. */
+static void release_now(wsp__sock *so) {
+    wsp__ovl_release(so);
+    wsp__evsel_release(so);
+    if (so->watch)
+        wsp__watch_close(so->watch, sock_free, so);
+    else
+        sock_free(so);
+}
+
+typedef struct {
+    wsp__loop_req req;
+    wsp__sock *so;
+} release_req;
+
+static void release_on_loop(wsp__loop_req *r) {
+    wsp__sock *so = ((release_req *)r)->so;
+    free(r);
+    release_now(so);
+}
+
 void wsp__sock_put(wsp__sock *so) {
-    if (atomic_fetch_sub_explicit(&so->refs, 1, memory_order_acq_rel) == 1) {
-        wsp__group_leave(so->group);
-        wsp__accept_forget(so);
-        sys__close(so->fd);
-        free(so);
+    if (atomic_fetch_sub_explicit(&so->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    wsp__group_leave(so->group);
+    wsp__accept_forget(so);
+    if (!so->watch && !so->ovl && !so->evsel) {
+        sock_free(so); /* never seen by the loop: nothing to wait for */
+        return;
     }
+    if (wsp__loop_on_thread()) {
+        release_now(so);
+        return;
+    }
+    release_req *r = malloc(sizeof *r);
+    if (r) {
+        r->req.run = release_on_loop;
+        r->so = so;
+        if (wsp__loop_post(&r->req) == 0)
+            return;
+        free(r);
+    }
+    /* The loop is gone (or no memory): its handles are closed already. */
+    sock_free(so);
 }
 
 void wsp__sock_handle_gone(DWORD_PTR context) { wsp__sock_put((wsp__sock *)context); }

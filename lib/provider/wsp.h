@@ -49,6 +49,15 @@ typedef struct wsp__sock {
     _Atomic int mp_joined;
     _Atomic int mp_tolen;
     SOCKADDR_STORAGE mp_to;
+
+    /* Readiness from the loop (ready.c). The watch and the two wants are
+     * touched on the loop thread only: overlapped operations (overlapped.c)
+     * and WSAEventSelect (eventselect.c) each say what they wait for, and
+     * wsp__ready_update polls for the union. */
+    struct wsp__watch *watch;
+    int ovl_want, evsel_want;     /* WSP__READY_* bits */
+    struct wsp__ovl_state *ovl;   /* pending overlapped operations (overlapped.c) */
+    struct wsp__evsel_state *evsel; /* WSAEventSelect registration (eventselect.c) */
 } wsp__sock;
 
 enum { WSP__BUF_RCV = 1, WSP__BUF_SND = 2 };
@@ -75,6 +84,18 @@ void wsp__group_leave(GROUP g);
 
 /* loop.c: the libuv loop thread, shared by every started entry */
 #include "loop.h"
+
+/* ready.c, loop thread only: poll so's descriptor for ovl_want|evsel_want
+ * (opening its watch on first need). FALSE if it cannot be watched. */
+BOOL wsp__ready_update(wsp__sock *so);
+/* Called by ready.c with what the descriptor is ready for; each subsystem
+ * does its part and updates its want. */
+void wsp__ovl_ready(wsp__sock *so, int ready);
+void wsp__evsel_ready(wsp__sock *so, int ready);
+/* The last reference is gone: overlapped.c and eventselect.c release their
+ * state (on the loop thread). */
+void wsp__ovl_release(wsp__sock *so);
+void wsp__evsel_release(wsp__sock *so);
 
 /* The WSP functions, one file per area. */
 SOCKET WSPAPI wsp__WSPSocket(int, int, int, LPWSAPROTOCOL_INFOW, GROUP, DWORD, LPINT);
