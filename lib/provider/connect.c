@@ -192,6 +192,10 @@ SOCKET WSPAPI wsp__WSPAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen, LPC
                 err = 0;
             } else {
                 err = sys__accept(so->fd, peer, &peerlen, &fd);
+                /* Closed (and shut down) between our entry and the system
+                 * call: Linux says EINVAL; the caller was blocked in accept. */
+                if (err && err != WSAEWOULDBLOCK && atomic_load(&so->closing))
+                    err = WSAEINTR;
                 if (err == WSAEWOULDBLOCK && (err = wsp__would_block(so, WSP__WAIT_READ, &t, NULL)) == 0)
                     continue;
                 if (err)

@@ -194,6 +194,10 @@ static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct 
             return 0;
         }
     }
+    /* Closed (and shut down) between our entry and the system call: the
+     * end of data is the shutdown's, not the peer's. */
+    if (atomic_load(&so->closing) && (err ? err != WSAEMSGSIZE : got == 0))
+        return WSAEINTR;
     if (err && err != WSAEMSGSIZE)
         return err;
     *received = got;
