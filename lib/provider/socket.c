@@ -12,7 +12,7 @@
 
 #include <stdlib.h>
 
-_Thread_local int wsp__blocking;
+_Thread_local int wsp__blocking __attribute__((tls_model("initial-exec")));
 
 wsp__sock *wsp__sock_get(SOCKET s, LPINT err) {
     DWORD_PTR ctx;

@@ -76,7 +76,7 @@ void wsp__sock_handle_gone(DWORD_PTR context);
 SOCKET wsp__sock_publish(wsp__sock *so, DWORD catalog_id, LPINT err);
 
 /* Thread state: a blocking call of this thread is in progress. */
-extern _Thread_local int wsp__blocking;
+extern _Thread_local int wsp__blocking __attribute__((tls_model("initial-exec")));
 
 /* groups.c */
 int wsp__group_join(GROUP g, const wsp__sock *so, GROUP *out);

@@ -9,8 +9,10 @@
 
 #include <sched.h>
 
-static _Thread_local FARPROC hook;    /* NULL: the default hook */
-static _Thread_local int in_hook;     /* a blocking call is running the hook */
+/* initial-exec: every API call reads in_hook; no __tls_get_addr call for it */
+#define TLS_IE __attribute__((tls_model("initial-exec")))
+static _Thread_local FARPROC hook TLS_IE; /* NULL: the default hook */
+static _Thread_local int in_hook TLS_IE;  /* a blocking call is running the hook */
 static _Thread_local int cancelled;
 
 static int default_hook(void) {

@@ -4,7 +4,8 @@
 
 #include <windows.h>
 
-static _Thread_local int last_error;
+/* initial-exec: read and written by every API call, without a __tls_get_addr call */
+static _Thread_local int last_error __attribute__((tls_model("initial-exec")));
 
 int ws2__fail(int code) {
     last_error = code;
