@@ -51,7 +51,7 @@ static double ours_recv(long n) {
 int main(int argc, char **argv) {
     const char *only = argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : NULL;
     const char *ns = only ? (argc > 2 ? argv[2] : NULL) : (argc > 1 ? argv[1] : NULL);
-    long n = ns ? atol(ns) : 1000000;
+    long n = ns ? atol(ns) : 300000;
     bench_ws_startup();
     bench_ws_pair(&c, &a, 0);
     u_long on = 1;
