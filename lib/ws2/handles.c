@@ -171,11 +171,10 @@ BOOL ws2__handle_close(SOCKET s) {
     return TRUE;
 }
 
-int ws2__handle_context(SOCKET s, DWORD catalog_id, DWORD_PTR *context) {
+int ws2__handle_context(SOCKET s, DWORD_PTR *context) {
     slot *sl = slot_get(s, W_ALLOC);
     if (!sl)
         return WSAENOTSOCK;
-    (void)catalog_id;
     *context = sl->data.context;
     slot_put(sl);
     return 0;

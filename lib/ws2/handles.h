@@ -3,7 +3,7 @@
 #define WS2POSIX_HANDLES_H
 #include "ws2.h"
 /* The provider context of an allocated (possibly closing) handle. */
-int ws2__handle_context(SOCKET s, DWORD catalog_id, DWORD_PTR *context);
+int ws2__handle_context(SOCKET s, DWORD_PTR *context);
 /* Run destructor(context) when the slot is finally freed (the built-in base
  * provider ties its socket object's life to the handle's this way). */
 void ws2__handle_set_destructor(SOCKET s, void (*destructor)(DWORD_PTR context));

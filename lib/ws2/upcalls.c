@@ -37,7 +37,7 @@ int WSPAPI WPUQuerySocketHandleContext(SOCKET s, PDWORD_PTR lpContext, LPINT lpE
         *lpErrno = WSAEFAULT;
         return SOCKET_ERROR;
     }
-    int err = ws2__handle_context(s, 0, lpContext);
+    int err = ws2__handle_context(s, lpContext);
     if (err) {
         *lpErrno = err;
         return SOCKET_ERROR;
@@ -49,7 +49,7 @@ int WSPAPI WPUQuerySocketHandleContext(SOCKET s, PDWORD_PTR lpContext, LPINT lpE
  * retired the handle while the provider's WSPCloseSocket releases it. */
 int WSPAPI WPUCloseSocketHandle(SOCKET s, LPINT lpErrno) {
     DWORD_PTR ctx;
-    if (ws2__handle_context(s, 0, &ctx) != 0) {
+    if (ws2__handle_context(s, &ctx) != 0) {
         *lpErrno = WSAENOTSOCK;
         return SOCKET_ERROR;
     }
