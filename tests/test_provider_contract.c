@@ -183,6 +183,31 @@ static SOCKET handed_out;
 static DWORD_PTR handed_context;
 static int closed;
 
+/* The blocking callback WS2_32 would give a 1.1 application's provider: the
+ * provider calls it while it waits. From inside it, the base provider's own
+ * WSPSocket reports WSAEINPROGRESS (a blocking call is in progress on this
+ * thread); returning FALSE cancels the wait with WSAEINTR. */
+static WSPPROC_TABLE *procs_for_callback;
+static int callback_calls, inprogress_from_provider;
+static WSAPROTOCOL_INFOW *entry_for_callback;
+
+static BOOL CALLBACK my_blocking_callback(DWORD_PTR context) {
+    (void)context;
+    int err = 0;
+    callback_calls++;
+    if (procs_for_callback->lpWSPSocket(0, 0, 0, entry_for_callback, 0, 0, &err) == INVALID_SOCKET &&
+        err == WSAEINPROGRESS)
+        inprogress_from_provider++;
+    return FALSE;
+}
+
+static int WSPAPI my_query_callback(DWORD id, LPBLOCKINGCALLBACK *cb, PDWORD_PTR ctx, LPINT err) {
+    (void)id, (void)err;
+    *cb = my_blocking_callback;
+    *ctx = 0;
+    return 0;
+}
+
 static SOCKET WSPAPI my_modify_ifs(DWORD id, SOCKET proposed, LPINT err) {
     (void)id, (void)err;
     handed_context = (DWORD_PTR)proposed;
@@ -244,6 +269,31 @@ Test(provider_contract, base_provider_by_path) {
     cr_assert_eq(type, SOCK_STREAM);
     cr_assert_eq(procs.lpWSPCloseSocket(s, &err), 0);
     cr_assert_eq(closed, 1, "WSPCloseSocket releases the handle through WPUCloseSocketHandle");
+    cr_assert_eq(procs.lpWSPCleanup(&err), 0);
+
+    /* WSAEINPROGRESS from the provider itself: a blocking receive on a bound
+     * UDP socket waits and calls the blocking callback, which tries to make
+     * another socket. */
+    up.lpWPUQueryBlockingCallback = my_query_callback;
+    closed = 0;
+    cr_assert_eq(startup(MAKEWORD(2, 2), &data, &entries[1], up, &procs), 0);
+    procs_for_callback = &procs;
+    entry_for_callback = &entries[1];
+    s = procs.lpWSPSocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &entries[1], 0, 0, &err);
+    cr_assert_eq(s, handed_out, "%d", err);
+    SOCKADDR_IN a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(procs.lpWSPBind(s, (SOCKADDR *)&a, sizeof a, &err), 0, "%d", err);
+    char buf[8];
+    WSABUF wb = {sizeof buf, buf};
+    DWORD got = 0, flags = 0;
+    cr_assert_eq(procs.lpWSPRecv(s, &wb, 1, &got, &flags, NULL, NULL, NULL, &err), SOCKET_ERROR);
+    cr_assert_eq(err, WSAEINTR, "the callback said stop: %d", err);
+    cr_assert_eq(callback_calls, 1);
+    cr_assert_eq(inprogress_from_provider, 1, "WSPSocket inside the blocking call: WSAEINPROGRESS");
+    cr_assert_eq(procs.lpWSPCloseSocket(s, &err), 0);
     cr_assert_eq(procs.lpWSPCleanup(&err), 0);
     dlclose(so);
 }
