@@ -26,7 +26,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     closesocket(probe);
-    bench_compare("WSASocket+closesocket", "sockets", ours, raw_socket_close, "posix", n, 9);
+    bench_compare("WSASocket+closesocket", "sockets", ours, BASELINE(raw_socket_close), "posix", n, 9);
     WSACleanup();
     return 0;
 }
