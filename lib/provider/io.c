@@ -2,14 +2,16 @@
  * Data: WSPSend, WSPSendTo, WSPRecv, WSPRecvFrom without overlapped I/O.
  * WSABUF arrays go to the seam as they are (same layout as sys_wbuf_t).
  *
- * Overlapped requests (lpOverlapped != NULL) are issue 5's. Until then they
- * run synchronously here, which is what Windows does with an OVERLAPPED
- * passed for a non-overlapped socket (F47): the call completes before it
- * returns, and the byte count and flags come back as for a plain call.
+ * Overlapped requests (lpOverlapped != NULL) on an overlapped socket go to
+ * overlapped.c once their arguments are checked here. On a non-overlapped
+ * socket they run synchronously, as Windows does (F47): the call completes
+ * before it returns, the byte count and flags come back as for a plain call,
+ * and the completion is still delivered through the WSAOVERLAPPED.
  *
  * Fact ids (F...) refer to shared/reference/windows-behaviour.md.
  */
 #include "io.h"
+#include "overlapped.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +119,8 @@ static int send_data(wsp__sock *so, const WSABUF *b, DWORD n, DWORD flags, const
 }
 
 static int send_common(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
-                       const struct sockaddr *lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped, LPINT lpErrno) {
+                       const struct sockaddr *lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped,
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid, LPINT lpErrno) {
     wsp__sock *so = wsp__enter(s, lpErrno);
     if (!so)
         return SOCKET_ERROR;
@@ -137,10 +140,17 @@ static int send_common(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWOR
             if (atomic_load(&so->state) == WSP__S_CONNECTING && !wsp__connect_settled(so))
                 err = WSAENOTCONN; /* F219 */
         }
-        if (!err)
+        if (!err && lpOverlapped && (so->flags & WSA_FLAG_OVERLAPPED)) {
+            DWORD n = 0;
+            err = wsp__ovl_send(so, lpBuffers, dwBufferCount, dwFlags, lpTo, iTolen, lpOverlapped, routine, tid, &n);
+            sent = n;
+        } else if (!err) {
             err = send_data(so, lpBuffers, dwBufferCount, dwFlags, lpTo, iTolen, &sent);
+            if (!err && lpOverlapped) /* F47: done synchronously, still completed */
+                wsp__ovl_complete_now(lpOverlapped, routine, tid, 0, (DWORD)sent, 0);
+        }
         /* F239: a datagram sent from an unbound socket binds it. */
-        if (!err && !is_stream(so))
+        if ((!err || err == WSA_IO_PENDING) && !is_stream(so))
             atomic_compare_exchange_strong(&so->state, &(int){WSP__S_NEW}, WSP__S_BOUND);
     }
     if (!err && lpNumberOfBytesSent)
@@ -153,17 +163,16 @@ int WSPAPI wsp__WSPSend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWO
                         DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
                         LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine, LPWSATHREADID lpThreadId,
                         LPINT lpErrno) {
-    (void)lpCompletionRoutine, (void)lpThreadId; /* overlapped: issue 5, synchronous until then */
-    return send_common(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, NULL, 0, lpOverlapped, lpErrno);
+    return send_common(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, NULL, 0, lpOverlapped,
+                       lpCompletionRoutine, lpThreadId, lpErrno);
 }
 
 int WSPAPI wsp__WSPSendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent,
                           DWORD dwFlags, const struct sockaddr *lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped,
                           LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine, LPWSATHREADID lpThreadId,
                           LPINT lpErrno) {
-    (void)lpCompletionRoutine, (void)lpThreadId; /* overlapped: issue 5, synchronous until then */
     return send_common(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen, lpOverlapped,
-                       lpErrno);
+                       lpCompletionRoutine, lpThreadId, lpErrno);
 }
 
 /* ---- receive ---- */
@@ -231,13 +240,15 @@ static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct 
 
 static int recv_common(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
                        LPDWORD lpFlags, struct sockaddr *lpFrom, LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped,
-                       LPINT lpErrno) {
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid, LPINT lpErrno) {
     wsp__sock *so = wsp__enter(s, lpErrno);
     if (!so)
         return SOCKET_ERROR;
     size_t got = 0;
     int err = 0, out = 0;
     int stream = is_stream(so);
+    /* F98: the non-blocking mode does not matter to overlapped calls. */
+    BOOL ovl = lpOverlapped && (so->flags & WSA_FLAG_OVERLAPPED);
     if (stream)
         lpFrom = NULL, lpFromlen = NULL; /* F235: left untouched */
     if (!dwBufferCount)
@@ -254,7 +265,7 @@ static int recv_common(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWOR
         int flags = (int)*lpFlags;
         int st = atomic_load(&so->state);
         if ((flags & MSG_WAITALL) &&
-            ((flags & (MSG_OOB | MSG_PEEK | MSG_PARTIAL)) || !stream || atomic_load(&so->nonblocking)))
+            ((flags & (MSG_OOB | MSG_PEEK | MSG_PARTIAL)) || !stream || (!ovl && atomic_load(&so->nonblocking))))
             /* WSARecv reference page: not with OOB/PEEK/PARTIAL, not on
              * message sockets, not in non-blocking mode. */
             err = WSAEOPNOTSUPP;
@@ -264,8 +275,15 @@ static int recv_common(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWOR
             err = WSAENOTCONN;
         else if (!stream && st == WSP__S_NEW)
             err = WSAEINVAL; /* F222: an unbound datagram socket would wait forever */
-        else
+        else if (ovl) {
+            DWORD n = 0, fl = *lpFlags;
+            err = wsp__ovl_recv(so, lpBuffers, dwBufferCount, &fl, lpFrom, lpFromlen, NULL, lpOverlapped, routine,
+                                tid, &n);
+            got = n;
+            out = (int)fl;
+        } else {
             err = recv_data(so, lpBuffers, dwBufferCount, flags, lpFrom, lpFromlen, &got, &out);
+        }
     }
     if (!err || err == WSAEMSGSIZE) {
         /* A truncated datagram: the part that fit is stored and counted,
@@ -274,6 +292,8 @@ static int recv_common(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWOR
         if (lpNumberOfBytesRecvd)
             *lpNumberOfBytesRecvd = (DWORD)got;
         *lpFlags = (DWORD)((out & MSG_OOB) | (err == WSAEMSGSIZE ? MSG_PARTIAL : 0));
+        if (lpOverlapped && !ovl) /* F47: done synchronously, still completed */
+            wsp__ovl_complete_now(lpOverlapped, routine, tid, err, (DWORD)got, *lpFlags);
     }
     wsp__sock_put(so);
     return wsp__done(err, lpErrno);
@@ -283,16 +303,14 @@ int WSPAPI wsp__WSPRecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWO
                         LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
                         LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine, LPWSATHREADID lpThreadId,
                         LPINT lpErrno) {
-    (void)lpCompletionRoutine, (void)lpThreadId; /* overlapped: issue 5, synchronous until then */
     return recv_common(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, NULL, NULL, lpOverlapped,
-                       lpErrno);
+                       lpCompletionRoutine, lpThreadId, lpErrno);
 }
 
 int WSPAPI wsp__WSPRecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
                             LPDWORD lpFlags, struct sockaddr *lpFrom, LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped,
                             LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine, LPWSATHREADID lpThreadId,
                             LPINT lpErrno) {
-    (void)lpCompletionRoutine, (void)lpThreadId; /* overlapped: issue 5, synchronous until then */
     return recv_common(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen, lpOverlapped,
-                       lpErrno);
+                       lpCompletionRoutine, lpThreadId, lpErrno);
 }

@@ -1,14 +1,738 @@
 /*
- * Overlapped operations on the loop thread. Not yet: the WSP calls run an
- * overlapped request synchronously (io.c); this file will hold the queue of
- * pending operations per socket and their completion.
+ * Overlapped operations: the try-at-once, the per-socket FIFO queues the
+ * loop thread finishes, the completion (WSAOVERLAPPED, event, completion
+ * routine) and WSPGetOverlappedResult. See overlapped.h for the protocol.
+ *
+ * Threads. An operation is tried once on the caller's thread when nothing
+ * is queued before it in its direction; otherwise (or when it would block)
+ * it is handed to the loop thread with wsp__loop_post and lives there: the
+ * queues (so->ovl) and the wants (so->ovl_want) are touched on the loop
+ * thread only. A queued operation holds a reference on its socket, so the
+ * socket outlives it; closesocket (wsp__ovl_abort) completes whatever is
+ * still queued, each exactly once, with the code Windows gives.
+ *
+ * Fact ids (F...) refer to shared/reference/windows-behaviour.md.
  */
-#include "wsp.h"
+#include "overlapped.h"
+#include "io.h"
 
-void wsp__ovl_ready(wsp__sock *so, int ready) {
-    (void)ready;
-    so->ovl_want = 0;
-    wsp__ready_update(so);
+#include <windows.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* NTSTATUS values kept in Internal (those Windows reports for these
+ * outcomes, F97, F120, F124, F127, F130). */
+#define ST_SUCCESS 0x00000000u
+#define ST_PENDING 0x00000103u /* WSS_OPERATION_IN_PROGRESS */
+#define ST_BUFFER_OVERFLOW 0x80000005u
+#define ST_ACCESS_VIOLATION 0xC0000005u
+#define ST_INSUFFICIENT_RESOURCES 0xC000009Au
+#define ST_IO_TIMEOUT 0xC00000B5u
+#define ST_NOT_SUPPORTED 0xC00000BBu
+#define ST_CANCELLED 0xC0000120u
+#define ST_CONNECTION_RESET 0xC000020Du
+#define ST_CONNECTION_REFUSED 0xC0000236u
+#define ST_NETWORK_UNREACHABLE 0xC000023Cu
+#define ST_HOST_UNREACHABLE 0xC000023Du
+#define ST_CONNECTION_ABORTED 0xC0000241u
+/* Any other WSA code: a customer-defined error status carrying it. */
+#define ST_WSA_BASE 0xE0570000u
+
+static const struct {
+    int wsa;
+    uint32_t status;
+} status_map[] = {
+    {WSAEMSGSIZE, ST_BUFFER_OVERFLOW},
+    {WSAEFAULT, ST_ACCESS_VIOLATION},
+    {WSAENOBUFS, ST_INSUFFICIENT_RESOURCES},
+    {WSAETIMEDOUT, ST_IO_TIMEOUT},
+    {WSAEOPNOTSUPP, ST_NOT_SUPPORTED},
+    {WSA_OPERATION_ABORTED, ST_CANCELLED},
+    {WSAECONNRESET, ST_CONNECTION_RESET},
+    {WSAECONNREFUSED, ST_CONNECTION_REFUSED},
+    {WSAENETUNREACH, ST_NETWORK_UNREACHABLE},
+    {WSAEHOSTUNREACH, ST_HOST_UNREACHABLE},
+    {WSAECONNABORTED, ST_CONNECTION_ABORTED},
+};
+
+ULONG_PTR wsp__ovl_status(int wsa_error) {
+    if (!wsa_error)
+        return ST_SUCCESS;
+    for (size_t i = 0; i < sizeof status_map / sizeof status_map[0]; i++)
+        if (status_map[i].wsa == wsa_error)
+            return status_map[i].status;
+    return ST_WSA_BASE | ((uint32_t)wsa_error & 0xffff);
 }
 
-void wsp__ovl_release(wsp__sock *so) { (void)so; }
+int wsp__ovl_error(ULONG_PTR status) {
+    uint32_t st = (uint32_t)status;
+    if (st == ST_PENDING)
+        return WSA_IO_INCOMPLETE;
+    if ((st & 0xffff0000u) == ST_WSA_BASE)
+        return (int)(st & 0xffff);
+    for (size_t i = 0; i < sizeof status_map / sizeof status_map[0]; i++)
+        if (status_map[i].status == st)
+            return status_map[i].wsa;
+    return (st & 0xC0000000u) == 0xC0000000u ? WSAEINVAL : 0; /* F120: other failures */
+}
+
+static inline void set_internal(LPWSAOVERLAPPED ov, ULONG_PTR v) {
+    __atomic_store_n(&ov->Internal, v, __ATOMIC_SEQ_CST);
+}
+static inline ULONG_PTR get_internal(LPWSAOVERLAPPED ov) { return __atomic_load_n(&ov->Internal, __ATOMIC_SEQ_CST); }
+
+/* ---- completion ------------------------------------------------------------ */
+
+/* WSPGetOverlappedResult(fWait) on a structure without an event waits here
+ * (Windows waits on the socket handle, F99): every completion wakes it. */
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+static _Atomic int done_waiters;
+
+static void wake_waiters(void) {
+    if (atomic_load(&done_waiters)) {
+        pthread_mutex_lock(&done_lock);
+        pthread_cond_broadcast(&done_cond);
+        pthread_mutex_unlock(&done_lock);
+    }
+}
+
+typedef struct apc_ctx {
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE routine;
+    LPWSAOVERLAPPED ov;
+    DWORD err, bytes, flags;
+} apc_ctx;
+
+static void CALLBACK run_routine(DWORD_PTR context) {
+    apc_ctx a = *(apc_ctx *)context;
+    free((void *)context);
+    a.routine(a.err, a.bytes, a.ov, a.flags);
+}
+
+/* Write the result into ov, then tell the caller: the completion routine
+ * queued to the issuing thread (the event is then not signalled, F113), or
+ * the event. Nothing of ov is read after Internal is written. */
+static void deliver(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid, int err,
+                    DWORD bytes, DWORD flags) {
+    HANDLE event = ov->hEvent;
+    apc_ctx *a = NULL;
+    if (routine && tid) {
+        a = malloc(sizeof *a);
+        if (a)
+            *a = (apc_ctx){routine, ov, (DWORD)err, bytes, flags};
+    }
+    ov->Offset = flags;
+    ov->InternalHigh = bytes;
+    set_internal(ov, wsp__ovl_status(err));
+    int ignored;
+    if (a) {
+        if (wsp__upcalls.lpWPUQueueApc(tid, run_routine, (DWORD_PTR)a, &ignored) != 0)
+            free(a); /* the thread has gone: Windows drops its APCs too */
+    } else if (!routine && event) {
+        /* The low bit asks for no completion-port packet; the event is the
+         * handle without it. */
+        wsp__upcalls.lpWPUSetEvent((WSAEVENT)((uintptr_t)event & ~(uintptr_t)1), &ignored);
+    }
+    wake_waiters();
+}
+
+void wsp__ovl_complete_request(LPWSAOVERLAPPED ov, int err, DWORD bytes) {
+    HANDLE event = ov->hEvent;
+    ov->InternalHigh = bytes;
+    set_internal(ov, wsp__ovl_status(err));
+    int ignored;
+    if (event)
+        wsp__upcalls.lpWPUSetEvent((WSAEVENT)((uintptr_t)event & ~(uintptr_t)1), &ignored);
+    wake_waiters();
+}
+
+void wsp__ovl_complete_now(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
+                           int err, DWORD bytes, DWORD flags) {
+    deliver(ov, routine, tid, err, bytes, flags);
+}
+
+/* ---- operations ------------------------------------------------------------ */
+
+enum { DIR_READ, DIR_WRITE };
+enum { OP_SEND, OP_RECV, OP_ACCEPT, OP_CONNECT };
+/* attempt(): the accept is done, the first data must still come. */
+#define RETARGET (-1)
+
+typedef struct op {
+    wsp__loop_req req; /* first: the loop hands this back */
+    struct op *next;
+    wsp__sock *so; /* the socket whose queue holds it (a reference) */
+    int kind, dir;
+    BOOL acceptex; /* aborted with WSA_OPERATION_ABORTED (F127) */
+    LPWSAOVERLAPPED ov;
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE routine;
+    WSATHREADID tid;
+    LPWSATHREADID tidp; /* &tid, or NULL: no routine */
+    BOOL tid_owned;     /* tid holds its own reference (WPUCloseThread at the end) */
+    /* data: a copy of the caller's WSABUF array, moved past what is done */
+    sys_wbuf_t small[4];
+    sys_wbuf_t *base, *b;
+    DWORD n;
+    size_t done;
+    int flags, waitall, out_flags;
+    int addrlen;
+    char addr[SYS_W_SOCKADDR_MAX]; /* sendto destination, ConnectEx peer */
+    struct sockaddr *from;
+    LPINT fromlen;
+    LPWSAMSG msg;
+    /* AcceptEx */
+    wsp__sock *acceptor; /* a reference */
+    char *out;
+    DWORD recvlen, locallen, remotelen;
+} op;
+
+typedef struct wsp__ovl_state {
+    op *head[2], *tail[2];
+} ovl_state;
+
+static int is_stream(const wsp__sock *so) { return so->type == SOCK_STREAM || so->type == SOCK_SEQPACKET; }
+
+static op *op_new(wsp__sock *so, int kind, int dir, LPWSAOVERLAPPED ov,
+                  LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid, const WSABUF *b, DWORD n) {
+    op *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->so = so;
+    o->kind = kind, o->dir = dir;
+    o->ov = ov;
+    if (routine && tid) {
+        o->routine = routine;
+        o->tid = *tid;
+        o->tidp = &o->tid;
+    }
+    o->base = o->b = n <= 4 ? o->small : malloc(n * sizeof *o->b);
+    if (!o->b) {
+        free(o);
+        return NULL;
+    }
+    if (n)
+        memcpy(o->b, b, n * sizeof *o->b);
+    o->n = n;
+    return o;
+}
+
+static void op_free(op *o) {
+    if (o->tid_owned) {
+        int ignored;
+        wsp__upcalls.lpWPUCloseThread(&o->tid, &ignored);
+    }
+    if (o->base != o->small)
+        free(o->base);
+    free(o);
+}
+
+static size_t advance(op *o, size_t count) {
+    while (o->n && count >= o->b->len) {
+        count -= o->b->len;
+        o->b++, o->n--;
+    }
+    if (o->n) {
+        o->b->buf += count;
+        o->b->len -= (uint32_t)count;
+    }
+    size_t left = 0;
+    for (DWORD i = 0; i < o->n; i++)
+        left += o->b[i].len;
+    return left;
+}
+
+static size_t left_of(const op *o) {
+    size_t left = 0;
+    for (DWORD i = 0; i < o->n; i++)
+        left += o->b[i].len;
+    return left;
+}
+
+static int attempt_send(op *o) {
+    wsp__sock *so = o->so;
+    for (;;) {
+        size_t sent = 0;
+        int err = sys__sendmsg(so->fd, o->b, o->n, o->flags, o->addrlen ? o->addr : NULL, o->addrlen, NULL, 0,
+                               &sent);
+        if (err)
+            return err;
+        o->done += sent;
+        /* F234: a stream send completes with all of its bytes. */
+        if (!is_stream(so) || advance(o, sent) == 0)
+            return 0;
+    }
+}
+
+static int attempt_recv(op *o) {
+    wsp__sock *so = o->so;
+    if (is_stream(so) && left_of(o) == 0 && !o->msg) {
+        /* F108: a zero-length receive completes, with 0 bytes and without
+         * taking any, once data (or the end) is there. */
+        sys_pollfd_t p = {.fd = so->fd, .w_events = POLLRDNORM};
+        int ready = 0;
+        sys__poll(&p, 1, 0, &ready);
+        return ready ? 0 : WSAEWOULDBLOCK;
+    }
+    for (;;) {
+        size_t got = 0;
+        int fo = 0;
+        size_t ctl = 0;
+        void *control = NULL;
+        if (o->msg && o->msg->Control.buf && o->msg->Control.len) {
+            control = o->msg->Control.buf;
+            ctl = o->msg->Control.len;
+        }
+        int err = sys__recvmsg(so->fd, o->b, o->n, o->flags & ~MSG_WAITALL, o->from, o->fromlen, control,
+                               control ? &ctl : NULL, &got, &fo);
+        if (err == WSAEINVAL && (o->flags & MSG_OOB) && !wsp__oobinline(so))
+            err = WSAEWOULDBLOCK; /* no urgent byte yet (F163) */
+        if (err && err != WSAEMSGSIZE)
+            return err;
+        o->done += got;
+        o->out_flags = (fo & MSG_OOB) | (err == WSAEMSGSIZE ? MSG_PARTIAL : 0);
+        if (o->msg) {
+            o->msg->Control.len = control ? (ULONG)ctl : 0;
+            o->msg->dwFlags = (DWORD)fo;
+        }
+        if (err)
+            return err;
+        if (!o->waitall || got == 0 || advance(o, got) == 0)
+            return 0;
+    }
+}
+
+/* Write one address area of AcceptEx's buffer: its length, then the
+ * address (Windows' layout, which GetAcceptExSockaddrs reads back). */
+static void put_addr(char *area, DWORD size, const char *addr, int len) {
+    if (size < sizeof(int) + (DWORD)len)
+        return;
+    memcpy(area, &len, sizeof len);
+    memcpy(area + sizeof len, addr, (size_t)len);
+}
+
+static int attempt_accept(op *o) {
+    char peer[SYS_W_SOCKADDR_MAX], local[SYS_W_SOCKADDR_MAX];
+    int peerlen = sizeof peer, locallen = sizeof local, fd;
+    if (atomic_load(&o->acceptor->closing))
+        return WSA_OPERATION_ABORTED; /* F127: the accept socket was closed */
+    int err = sys__accept(o->so->fd, peer, &peerlen, &fd);
+    if (err)
+        return err;
+    wsp__sock *a = o->acceptor;
+    int old = a->fd;
+    a->fd = fd;
+    sys__close(old);
+    atomic_store(&a->state, WSP__S_CONNECTED);
+    if (sys__getsockname(fd, local, &locallen) != 0)
+        locallen = 0;
+    if (o->locallen && locallen)
+        put_addr(o->out + o->recvlen, o->locallen, local, locallen);
+    put_addr(o->out + o->recvlen + o->locallen, o->remotelen, peer, peerlen);
+    return o->recvlen ? RETARGET : 0;
+}
+
+static int attempt_connect(op *o) {
+    wsp__sock *so = o->so;
+    if (o->kind == OP_CONNECT) {
+        int err = sys__connect(so->fd, o->addr, o->addrlen);
+        if (err == WSAEALREADY || err == WSAEWOULDBLOCK)
+            return WSAEWOULDBLOCK;
+        if (err && err != WSAEISCONN) {
+            atomic_store(&so->state, WSP__S_BOUND);
+            atomic_store(&so->error, err);
+            return err;
+        }
+        atomic_store(&so->state, WSP__S_CONNECTED);
+        o->kind = OP_SEND;
+        o->addrlen = 0;
+        if (left_of(o) == 0)
+            return 0;
+    }
+    return attempt_send(o);
+}
+
+static int attempt(op *o) {
+    switch (o->kind) {
+    case OP_SEND:
+        return attempt_send(o);
+    case OP_RECV:
+        return attempt_recv(o);
+    case OP_ACCEPT:
+        return attempt_accept(o);
+    default:
+        return attempt_connect(o);
+    }
+}
+
+/* The AcceptEx has its connection; the rest is a receive on the accepted
+ * socket, into the start of the caller's buffer. */
+static void retarget(op *o) {
+    wsp__sock *l = o->so;
+    o->so = o->acceptor;
+    o->acceptor = NULL;
+    o->kind = OP_RECV;
+    o->dir = DIR_READ;
+    o->small[0] = (sys_wbuf_t){o->recvlen, o->out};
+    o->b = o->small;
+    o->n = 1;
+    /* the listener's reference goes with the caller (immediate) or the
+     * loop (queued), which holds one of its own meanwhile */
+    (void)l;
+}
+
+static int abort_code(const op *o) {
+    /* Windows 8 and later: a pending send or receive cut by closesocket
+     * ends with STATUS_CONNECTION_ABORTED (WSAECONNABORTED, F124); the SPI
+     * reference pages still say WSA_OPERATION_ABORTED, which Windows gives
+     * for a pending AcceptEx (F127). */
+    return o->acceptex ? WSA_OPERATION_ABORTED : WSAECONNABORTED;
+}
+
+/* ---- the loop side ---------------------------------------------------------- */
+
+static ovl_state *state_of(wsp__sock *so) {
+    if (!so->ovl)
+        so->ovl = calloc(1, sizeof *so->ovl);
+    return so->ovl;
+}
+
+static void push(ovl_state *st, op *o) {
+    o->next = NULL;
+    if (st->tail[o->dir])
+        st->tail[o->dir]->next = o;
+    else
+        st->head[o->dir] = o;
+    st->tail[o->dir] = o;
+}
+
+static op *pop(ovl_state *st, int dir) {
+    op *o = st->head[dir];
+    if (o) {
+        st->head[dir] = o->next;
+        if (!st->head[dir])
+            st->tail[dir] = NULL;
+    }
+    return o;
+}
+
+/* Loop thread: the operation leaves its queue with err. */
+static void finish(op *o, int err) {
+    wsp__sock *so = o->so;
+    deliver(o->ov, o->routine, o->tidp, err, (DWORD)o->done, (DWORD)o->out_flags);
+    atomic_fetch_sub(&so->ovl_queued[o->dir], 1);
+    if (o->acceptor)
+        wsp__sock_put(o->acceptor);
+    op_free(o);
+    wsp__sock_put(so); /* may free so: the caller holds its own reference */
+}
+
+static void abort_all(wsp__sock *so);
+
+static void update_want(wsp__sock *so) {
+    ovl_state *st = so->ovl;
+    int want = 0;
+    if (st && st->head[DIR_READ])
+        want |= st->head[DIR_READ]->kind == OP_RECV && (st->head[DIR_READ]->flags & MSG_OOB) ? WSP__READY_PRI
+                                                                                            : WSP__READY_READ;
+    if (st && st->head[DIR_WRITE])
+        want |= WSP__READY_WRITE;
+    so->ovl_want = want;
+    if (!wsp__ready_update(so) && want) {
+        /* The descriptor cannot be watched: fail what waits on it (the
+         * caller holds a reference on so). */
+        for (int d = 0; d < 2; d++) {
+            op *o;
+            while ((o = pop(st, d)) != NULL)
+                finish(o, WSAENOBUFS);
+        }
+        so->ovl_want = 0;
+        wsp__ready_update(so);
+    }
+}
+
+static void enqueue(op *o);
+
+static void run_queue(wsp__sock *so, int dir) {
+    ovl_state *st = so->ovl;
+    op *o;
+    while ((o = st->head[dir]) != NULL) {
+        int err = attempt(o);
+        if (err == WSAEWOULDBLOCK)
+            break;
+        pop(st, dir);
+        if (err == RETARGET) {
+            wsp__sock *l = o->so;
+            atomic_fetch_sub(&l->ovl_queued[o->dir], 1);
+            retarget(o);
+            atomic_fetch_add(&o->so->ovl_queued[DIR_READ], 1);
+            enqueue(o); /* the acceptor's reference passes to the queue */
+            wsp__sock_put(l);
+            continue;
+        }
+        finish(o, err);
+    }
+}
+
+static void abort_all(wsp__sock *so) {
+    ovl_state *st = so->ovl;
+    if (!st)
+        return;
+    for (int d = 0; d < 2; d++) {
+        op *o;
+        while ((o = pop(st, d)) != NULL)
+            finish(o, abort_code(o));
+    }
+}
+
+/* Loop thread: o joins its socket's queue (or ends at once if the socket
+ * is closing). Consumes o's reference on o->so. */
+static void enqueue(op *o) {
+    wsp__sock *so = o->so;
+    ovl_state *st;
+    if (atomic_load(&so->closing)) {
+        finish(o, abort_code(o));
+        return;
+    }
+    if ((st = state_of(so)) == NULL) {
+        finish(o, WSAENOBUFS);
+        return;
+    }
+    push(st, o);
+    /* it may be ready already: the poll reports that on the next turn */
+    atomic_fetch_add(&so->refs, 1);
+    update_want(so);
+    wsp__sock_put(so);
+}
+
+static void on_post(wsp__loop_req *r) { enqueue((op *)r); }
+
+void wsp__ovl_ready(wsp__sock *so, int ready) {
+    if (!so->ovl) {
+        so->ovl_want = 0;
+        wsp__ready_update(so);
+        return;
+    }
+    if (atomic_load(&so->closing)) {
+        abort_all(so);
+    } else {
+        if (ready & (WSP__READY_READ | WSP__READY_PRI | WSP__READY_HUP | WSP__READY_ERR))
+            run_queue(so, DIR_READ);
+        if (ready & (WSP__READY_WRITE | WSP__READY_HUP | WSP__READY_ERR))
+            run_queue(so, DIR_WRITE);
+    }
+    update_want(so);
+}
+
+/* The last reference is gone: every operation held one, so none is left. */
+void wsp__ovl_release(wsp__sock *so) {
+    free(so->ovl);
+    so->ovl = NULL;
+}
+
+typedef struct abort_req {
+    wsp__loop_req req;
+    wsp__sock *so;
+} abort_req;
+
+static void on_abort(wsp__loop_req *r) {
+    wsp__sock *so = ((abort_req *)r)->so;
+    free(r);
+    abort_all(so);
+    update_want(so);
+    wsp__sock_put(so);
+}
+
+void wsp__ovl_abort(wsp__sock *so) {
+    if (!atomic_load(&so->ovl_queued[DIR_READ]) && !atomic_load(&so->ovl_queued[DIR_WRITE]))
+        return; /* an operation still on its way to the loop sees `closing` there */
+    abort_req *r = malloc(sizeof *r);
+    if (!r)
+        return; /* the close's shutdown wakes the watch, which sees `closing` */
+    r->req.run = on_abort;
+    r->so = so;
+    atomic_fetch_add(&so->refs, 1);
+    if (wsp__loop_post(&r->req) != 0) {
+        free(r);
+        wsp__sock_put(so);
+    }
+}
+
+/* ---- issuing ---------------------------------------------------------------- */
+
+/* Try o at once unless operations are queued before it; else hand it to the
+ * loop. Returns 0 / an error (completed here: delivered when it completed,
+ * or failed without a completion) or WSA_IO_PENDING. Takes o. */
+static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out) {
+    wsp__sock *so = o->so;
+    int err = WSAEWOULDBLOCK;
+    if (!atomic_load(&so->ovl_queued[o->dir])) {
+        err = attempt(o);
+        if (err == RETARGET) {
+            /* Accepted at once, the data is still to come. The caller
+             * holds the acceptor for this call: o drops its own reference
+             * and, like a fresh operation, takes one if it must wait. */
+            retarget(o);
+            wsp__sock_put(o->so);
+            err = atomic_load(&o->so->ovl_queued[DIR_READ]) ? WSAEWOULDBLOCK : attempt(o);
+        }
+    }
+    if (err != WSAEWOULDBLOCK) {
+        if (!err || err == WSAEMSGSIZE) {
+            *bytes = (DWORD)o->done;
+            if (flags_out)
+                *flags_out = (DWORD)o->out_flags;
+            deliver(o->ov, o->routine, o->routine ? caller_tid : NULL, err, (DWORD)o->done, (DWORD)o->out_flags);
+        }
+        if (o->acceptor)
+            wsp__sock_put(o->acceptor);
+        op_free(o);
+        return err;
+    }
+    /* Pending: from here the loop owns o. A routine's thread id must stay
+     * valid until the routine is queued: hold a reference of our own when
+     * it names this thread (the usual case: the dispatcher's). */
+    if (o->tidp && o->tid.Reserved == (DWORD_PTR)GetCurrentThreadId()) {
+        int ignored;
+        WSATHREADID own;
+        if (wsp__upcalls.lpWPUOpenCurrentThread(&own, &ignored) == 0) {
+            o->tid = own;
+            o->tid_owned = TRUE;
+        }
+    }
+    atomic_fetch_add(&o->so->refs, 1);
+    atomic_fetch_add(&o->so->ovl_queued[o->dir], 1);
+    o->req.run = on_post;
+    if (wsp__loop_post(&o->req) != 0) {
+        atomic_fetch_sub(&o->so->ovl_queued[o->dir], 1);
+        wsp__sock_put(o->so);
+        if (o->acceptor)
+            wsp__sock_put(o->acceptor);
+        op_free(o);
+        return WSAENETDOWN;
+    }
+    return WSA_IO_PENDING;
+}
+
+int wsp__ovl_send(wsp__sock *so, const WSABUF *b, DWORD n, DWORD flags, const struct sockaddr *to, int tolen,
+                  LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
+                  DWORD *bytes) {
+    if (!wsp__loop_running())
+        return WSAENETDOWN;
+    if (to && (tolen <= 0 || tolen > SYS_W_SOCKADDR_MAX))
+        return WSAEFAULT;
+    set_internal(ov, ST_PENDING);
+    op *o = op_new(so, OP_SEND, DIR_WRITE, ov, routine, tid, b, n);
+    if (!o)
+        return WSAENOBUFS;
+    o->flags = (int)flags;
+    if (to) {
+        memcpy(o->addr, to, (size_t)tolen);
+        o->addrlen = tolen;
+    }
+    return issue(o, tid, bytes, NULL);
+}
+
+int wsp__ovl_recv(wsp__sock *so, const WSABUF *b, DWORD n, DWORD *flags, struct sockaddr *from, LPINT fromlen,
+                  LPWSAMSG msg, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
+                  DWORD *bytes) {
+    if (!wsp__loop_running())
+        return WSAENETDOWN;
+    set_internal(ov, ST_PENDING);
+    op *o = op_new(so, OP_RECV, DIR_READ, ov, routine, tid, b, n);
+    if (!o)
+        return WSAENOBUFS;
+    o->flags = (int)*flags;
+    o->waitall = (o->flags & MSG_WAITALL) && is_stream(so);
+    o->from = from;
+    o->fromlen = fromlen;
+    o->msg = msg;
+    return issue(o, tid, bytes, flags);
+}
+
+int wsp__ovl_accept(wsp__sock *l, wsp__sock *a, char *out, DWORD recvlen, DWORD locallen, DWORD remotelen,
+                    LPWSAOVERLAPPED ov, DWORD *bytes) {
+    if (!wsp__loop_running())
+        return WSAENETDOWN;
+    op *o = op_new(l, OP_ACCEPT, DIR_READ, ov, NULL, NULL, NULL, 0);
+    if (!o)
+        return WSAENOBUFS;
+    o->acceptex = TRUE;
+    atomic_fetch_add(&a->refs, 1);
+    o->acceptor = a;
+    o->out = out;
+    o->recvlen = recvlen, o->locallen = locallen, o->remotelen = remotelen;
+    return issue(o, NULL, bytes, NULL);
+}
+
+int wsp__ovl_connect(wsp__sock *so, const struct sockaddr *name, int namelen, const char *data, DWORD datalen,
+                     LPWSAOVERLAPPED ov, DWORD *bytes) {
+    if (!wsp__loop_running())
+        return WSAENETDOWN;
+    if (namelen <= 0 || namelen > SYS_W_SOCKADDR_MAX)
+        return WSAEFAULT;
+    WSABUF b = {datalen, (char *)data};
+    op *o = op_new(so, OP_CONNECT, DIR_WRITE, ov, NULL, NULL, &b, datalen ? 1 : 0);
+    if (!o)
+        return WSAENOBUFS;
+    memcpy(o->addr, name, (size_t)namelen);
+    o->addrlen = namelen;
+    int err = sys__connect(so->fd, name, namelen);
+    if (err && err != WSAEWOULDBLOCK && err != WSAEINPROGRESS) {
+        op_free(o);
+        return err;
+    }
+    atomic_store(&so->state, err ? WSP__S_CONNECTING : WSP__S_CONNECTED);
+    if (!err)
+        o->kind = OP_SEND, o->addrlen = 0;
+    return issue(o, NULL, bytes, NULL);
+}
+
+/* ---- WSPGetOverlappedResult --------------------------------------------------- */
+
+BOOL WSPAPI wsp__WSPGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer, BOOL fWait,
+                                        LPDWORD lpdwFlags, LPINT lpErrno) {
+    wsp__sock *so = wsp__sock_get(s, lpErrno); /* F91 */
+    if (!so)
+        return FALSE;
+    wsp__sock_put(so);
+    if (!lpOverlapped) {
+        *lpErrno = WSA_INVALID_PARAMETER; /* F123 */
+        return FALSE;
+    }
+    ULONG_PTR st = get_internal(lpOverlapped);
+    if (st == ST_PENDING) {
+        if (!fWait) {
+            *lpErrno = WSA_IO_INCOMPLETE; /* F119 */
+            return FALSE;
+        }
+        /* F121: a non-alertable wait on the event, or on the socket. */
+        HANDLE ev = (HANDLE)((uintptr_t)lpOverlapped->hEvent & ~(uintptr_t)1);
+        if (ev) {
+            if (WaitForSingleObject(ev, INFINITE) == WAIT_FAILED) {
+                *lpErrno = WSA_INVALID_HANDLE;
+                return FALSE;
+            }
+        } else {
+            pthread_mutex_lock(&done_lock);
+            atomic_fetch_add(&done_waiters, 1);
+            while (get_internal(lpOverlapped) == ST_PENDING)
+                pthread_cond_wait(&done_cond, &done_lock);
+            atomic_fetch_sub(&done_waiters, 1);
+            pthread_mutex_unlock(&done_lock);
+        }
+        st = get_internal(lpOverlapped);
+        if (st == ST_PENDING)
+            return TRUE; /* F121: the event was set by someone else */
+    }
+    if (lpcbTransfer)
+        *lpcbTransfer = (DWORD)lpOverlapped->InternalHigh; /* F122: on failure too */
+    int err = wsp__ovl_error(st);
+    if (err) {
+        *lpErrno = err;
+        return FALSE;
+    }
+    if (lpdwFlags)
+        *lpdwFlags = lpOverlapped->Offset;
+    return TRUE;
+}

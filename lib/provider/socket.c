@@ -7,6 +7,7 @@
  */
 #include "wsp.h"
 #include "io.h"
+#include "overlapped.h"
 #include "common/fault.h"
 #include "ws2/handles.h"
 
@@ -202,6 +203,7 @@ int WSPAPI wsp__WSPCloseSocket(SOCKET s, LPINT lpErrno) {
     if (!so)
         return SOCKET_ERROR;
     atomic_store(&so->closing, 1);
+    wsp__ovl_abort(so); /* pending overlapped operations complete, aborted (overlapped.c) */
     /* Someone else is in a call on this socket (blocked in recv, say): wake
      * them; they see `closing` and fail with WSAEINTR. The descriptor itself
      * is closed only when the last of them lets go. */

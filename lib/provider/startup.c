@@ -6,6 +6,7 @@
 #include "wsp.h"
 #include "ws2/trace.h"
 #include "io.h"
+#include "overlapped.h"
 
 #include <pthread.h>
 
@@ -81,6 +82,7 @@ int WSPAPI wsp__startup(WORD wVersionRequested, LPWSPDATA lpWSPData, LPWSAPROTOC
     lpProcTable->lpWSPSendDisconnect = wsp__WSPSendDisconnect;
     lpProcTable->lpWSPSendTo = wsp__WSPSendTo;
     lpProcTable->lpWSPShutdown = wsp__WSPShutdown;
+    lpProcTable->lpWSPGetOverlappedResult = wsp__WSPGetOverlappedResult; /* overlapped.c */
     return 0;
 }
 

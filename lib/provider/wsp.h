@@ -57,6 +57,8 @@ typedef struct wsp__sock {
     struct wsp__watch *watch;
     int ovl_want, evsel_want;     /* WSP__READY_* bits */
     struct wsp__ovl_state *ovl;   /* pending overlapped operations (overlapped.c) */
+    _Atomic int ovl_queued[2];    /* overlapped.c: operations queued to the loop and not yet
+                                     complete, per direction (0 read, 1 write); any thread */
     struct wsp__evsel_state *evsel; /* WSAEventSelect registration (eventselect.c) */
 } wsp__sock;
 

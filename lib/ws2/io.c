@@ -36,12 +36,20 @@ static inline int result(SOCKET s, int r, int err) {
 }
 
 /* A completion routine runs on the thread that asked: the provider is told
- * which thread that is (WPUOpenCurrentThread), as WS2_32 does. */
+ * which thread that is (WPUOpenCurrentThread), as WS2_32 does. The id is
+ * the dispatcher's for the length of the call (thread_done closes it); a
+ * provider that keeps it past the call takes a reference of its own. */
 static inline LPWSATHREADID thread_for(LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid) {
     int ignored;
     if (!routine || WPUOpenCurrentThread(tid, &ignored) != 0)
         return NULL;
     return tid;
+}
+
+static inline void thread_done(LPWSATHREADID tid) {
+    int ignored;
+    if (tid)
+        WPUCloseThread(tid, &ignored);
 }
 
 int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen) {
@@ -121,8 +129,10 @@ int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
     if (!p)
         return ws2__fail(err);
     WSATHREADID tid;
+    LPWSATHREADID t = thread_for(lpCompletionRoutine, &tid);
     int r = p->procs.lpWSPSend(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpOverlapped,
-                               lpCompletionRoutine, thread_for(lpCompletionRoutine, &tid), &err);
+                               lpCompletionRoutine, t, &err);
+    thread_done(t);
     return result(s, r, err);
 }
 
@@ -134,8 +144,10 @@ int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD 
     if (!p)
         return ws2__fail(err);
     WSATHREADID tid;
+    LPWSATHREADID t = thread_for(lpCompletionRoutine, &tid);
     int r = p->procs.lpWSPSendTo(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen,
-                                 lpOverlapped, lpCompletionRoutine, thread_for(lpCompletionRoutine, &tid), &err);
+                                 lpOverlapped, lpCompletionRoutine, t, &err);
+    thread_done(t);
     return result(s, r, err);
 }
 
@@ -147,8 +159,10 @@ int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
     if (!p)
         return ws2__fail(err);
     WSATHREADID tid;
+    LPWSATHREADID t = thread_for(lpCompletionRoutine, &tid);
     int r = p->procs.lpWSPRecv(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpOverlapped,
-                               lpCompletionRoutine, thread_for(lpCompletionRoutine, &tid), &err);
+                               lpCompletionRoutine, t, &err);
+    thread_done(t);
     return result(s, r, err);
 }
 
@@ -160,8 +174,10 @@ int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWOR
     if (!p)
         return ws2__fail(err);
     WSATHREADID tid;
+    LPWSATHREADID t = thread_for(lpCompletionRoutine, &tid);
     int r = p->procs.lpWSPRecvFrom(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen,
-                                   lpOverlapped, lpCompletionRoutine, thread_for(lpCompletionRoutine, &tid), &err);
+                                   lpOverlapped, lpCompletionRoutine, t, &err);
+    thread_done(t);
     return result(s, r, err);
 }
 

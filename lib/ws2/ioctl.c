@@ -15,12 +15,14 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
             ws2__handle_put(s);
         return ws2__fail(WSAENOTSOCK);
     }
-    /* The thread a completion routine is queued to (overlapped: issue 5). */
+    /* The thread a completion routine is queued to. */
     WSATHREADID thread = {0}, *lpThreadId = NULL;
     if (lpOverlapped && lpCompletionRoutine && ws2__upcalls.lpWPUOpenCurrentThread(&thread, &err) == 0)
         lpThreadId = &thread;
     int r = so->provider->procs.lpWSPIoctl(s, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer,
                                            lpcbBytesReturned, lpOverlapped, lpCompletionRoutine, lpThreadId, &err);
+    if (lpThreadId) /* the provider took its own reference if it keeps the id */
+        ws2__upcalls.lpWPUCloseThread(lpThreadId, &(int){0});
     ws2__handle_put(s);
     if (r == SOCKET_ERROR)
         return ws2__fail(err);

@@ -1,0 +1,70 @@
+/*
+ * Overlapped operations of the base provider (overlapped.c) and the
+ * extension functions built on them (extension.c).
+ *
+ * An overlapped call on an overlapped socket tries its system call at once
+ * (non-blocking). Done: the call returns 0 and the completion is still
+ * delivered (WSAOVERLAPPED written, event signalled or routine queued), as on
+ * Windows. Not done: the operation joins its socket's queue for its direction
+ * (FIFO), the call returns WSA_IO_PENDING, and the loop thread finishes it.
+ *
+ * What a completion writes in the caller's WSAOVERLAPPED, as Windows keeps
+ * it: InternalHigh the bytes transferred, Internal an NTSTATUS (0 success,
+ * WSS_OPERATION_IN_PROGRESS = STATUS_PENDING while pending; see
+ * wsp__ovl_status), and, for receives, Offset the flags WSAGetOverlappedResult
+ * gives back (where Wine keeps them too). Internal is written last; after it
+ * the structure is the caller's again and nothing here touches it.
+ */
+#ifndef WS2POSIX_PROVIDER_OVERLAPPED_H
+#define WS2POSIX_PROVIDER_OVERLAPPED_H
+
+#include "wsp.h"
+#include <mswsock.h>
+
+/* NTSTATUS <-> WSA error, for Internal. */
+ULONG_PTR wsp__ovl_status(int wsa_error);
+int wsp__ovl_error(ULONG_PTR status);
+
+/* Overlapped send/recv on an overlapped socket (the caller holds a reference
+ * on so and has validated the arguments). Returns 0 (completed at once:
+ * *bytes and *flags set, completion delivered), WSA_IO_PENDING (queued), or
+ * an error code (nothing delivered, the overlapped structure untouched but
+ * for Internal). */
+int wsp__ovl_send(wsp__sock *so, const WSABUF *b, DWORD n, DWORD flags, const struct sockaddr *to, int tolen,
+                  LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
+                  DWORD *bytes);
+int wsp__ovl_recv(wsp__sock *so, const WSABUF *b, DWORD n, DWORD *flags, struct sockaddr *from, LPINT fromlen,
+                  LPWSAMSG msg, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
+                  DWORD *bytes);
+
+/* AcceptEx / ConnectEx / DisconnectEx work (extension.c validates). */
+int wsp__ovl_accept(wsp__sock *l, wsp__sock *a, char *out, DWORD recvlen, DWORD locallen, DWORD remotelen,
+                    LPWSAOVERLAPPED ov, DWORD *bytes);
+int wsp__ovl_connect(wsp__sock *so, const struct sockaddr *name, int namelen, const char *data, DWORD datalen,
+                     LPWSAOVERLAPPED ov, DWORD *bytes);
+
+/* Deliver a completion for work finished synchronously (an overlapped
+ * WSAIoctl, DisconnectEx, an overlapped call on a non-overlapped socket). */
+void wsp__ovl_complete_now(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
+                           int err, DWORD bytes, DWORD flags);
+
+/* WPUCompleteOverlappedRequest: InternalHigh, Internal, then the event
+ * (Offset and OffsetHigh are left to the provider). */
+void wsp__ovl_complete_request(LPWSAOVERLAPPED ov, int err, DWORD bytes);
+
+/* WSPCloseSocket: complete every pending operation of so (aborted), on the
+ * loop thread. */
+void wsp__ovl_abort(wsp__sock *so);
+
+BOOL WSPAPI wsp__WSPGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer, BOOL fWait,
+                                        LPDWORD lpdwFlags, LPINT lpErrno);
+
+/* extension.c: SIO_GET_EXTENSION_FUNCTION_POINTER targets. */
+BOOL WINAPI wsp__AcceptEx(SOCKET, SOCKET, PVOID, DWORD, DWORD, DWORD, LPDWORD, LPOVERLAPPED);
+VOID WINAPI wsp__GetAcceptExSockaddrs(PVOID, DWORD, DWORD, DWORD, struct sockaddr **, LPINT, struct sockaddr **,
+                                      LPINT);
+BOOL WINAPI wsp__ConnectEx(SOCKET, const struct sockaddr *, int, PVOID, DWORD, LPDWORD, LPOVERLAPPED);
+BOOL WINAPI wsp__DisconnectEx(SOCKET, LPOVERLAPPED, DWORD, DWORD);
+INT WINAPI wsp__WSARecvMsg(SOCKET, LPWSAMSG, LPDWORD, LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE);
+
+#endif
