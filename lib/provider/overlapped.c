@@ -461,6 +461,10 @@ static void run_queue(wsp__sock *so, int dir) {
         if (err == WSAEWOULDBLOCK)
             break;
         pop(st, dir);
+        /* Closed under the attempt: the close's shutdown makes sends fail
+         * and receives see an end; either is the close's abort. */
+        if (err != RETARGET && atomic_load(&so->closing) && (err || (o->kind == OP_RECV && o->done == 0)))
+            err = abort_code(o);
         if (err == RETARGET) {
             wsp__sock *l = o->so;
             atomic_fetch_sub(&l->ovl_queued[o->dir], 1);
