@@ -4,9 +4,9 @@
  * (raw.c) holds the accepting ends, so this process holds n descriptors.
  * The kernel's own socket memory is not in the resident set of either.
  *
- *   bench-memory [n] [pending]
- * pending: also post one overlapped WSARecv on each socket (needs the
- * overlapped I/O of the loop thread; without it the call would block). */
+ *   bench-memory [n] [idle]
+ * Each socket has one overlapped WSARecv pending (the loop thread watches
+ * it); idle: connected sockets with nothing posted. */
 #include "bench_ws.h"
 #include "bench.h"
 
@@ -16,7 +16,7 @@
 
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 10000;
-    int pending = argc > 2 && !strcmp(argv[2], "pending");
+    int pending = !(argc > 2 && !strcmp(argv[2], "idle"));
     bench_ws_startup();
 
     /* The baseline first: raw descriptors, then the peer is gone again. */
@@ -60,8 +60,8 @@ int main(int argc, char **argv) {
            pending ? " (one overlapped WSARecv pending on each)" : " (idle)");
     printf("%-28s %-8s %14.0f bytes/socket\n", "10k connections: RSS", "posix", raw);
     printf("%-28s extra    %14.0f bytes/socket\n", "10k connections: RSS", ours - raw);
+    WSACleanup(); /* the OVERLAPPEDs stay valid until every completion is in */
     free(s);
     free(ov);
-    WSACleanup();
     return 0;
 }

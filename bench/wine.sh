@@ -8,12 +8,13 @@
 # native-builddir (default build-bench): a release build of this tree, e.g.
 #   meson setup build-bench --buildtype=release && ninja -C build-bench
 # whose bench-<name> programs run first (ws2posix and raw POSIX), then the
-# same source through Wine's ws2_32 ("wine" lines). Optional in CI.
+# same source through Wine's ws2_32 ("wine" lines); WINE_ONLY=1 skips the
+# native runs. Optional in CI.
 set -eu
 src=$(cd "$(dirname "$0")" && pwd)
 native=${1:-build-bench}
 [ $# -gt 0 ] && shift
-workloads=${*:-socket pingpong pump select}
+workloads=${*:-socket pingpong pump select calls}
 out=${WINE_BENCH_OUT:-$native/bench-wine}
 CC=${MINGW_CC:-x86_64-w64-mingw32-gcc}
 WINE=${WINE:-$(command -v wine64 || command -v wine || echo /usr/lib/wine/wine64)}
@@ -27,7 +28,7 @@ for w in $workloads; do
 done
 "$WINE" wineboot -i >/dev/null 2>&1 || true
 for w in $workloads; do
-    if [ -x "$native/bench/bench-$w" ]; then
+    if [ -z "${WINE_ONLY:-}" ] && [ -x "$native/bench/bench-$w" ]; then
         "$native/bench/bench-$w"
     fi
     "$WINE" "$out/bench-$w.exe"
