@@ -1,8 +1,9 @@
 /*
  * ws2posix - windows.h: the part of the Windows API that Winsock programs
  * reach for besides Winsock itself: the base types, sleeping, the thread's
- * last error, handles, events and waiting on them, and the memory macros
- * of the Winsock samples (ZeroMemory ...).
+ * last error, handles, events and waiting on them, window messages for
+ * WSAAsyncSelect, and the memory macros of the Winsock samples
+ * (ZeroMemory ...).
  *
  * As on Windows, this header does not bring in <winsock2.h>, with or without
  * WIN32_LEAN_AND_MEAN; <winsock2.h> includes this one.
@@ -58,6 +59,32 @@ typedef struct _SECURITY_ATTRIBUTES {
 } SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
 #endif
 
+/* ---- Window messages (WSAAsyncSelect) --------------------------------------- */
+
+#ifndef W2P_MSG_DEFINED
+#define W2P_MSG_DEFINED
+typedef struct tagPOINT {
+    LONG x;
+    LONG y;
+} POINT, *PPOINT, *NPPOINT, *LPPOINT;
+
+typedef struct tagMSG {
+    HWND hwnd;
+    UINT message;
+    WPARAM wParam;
+    LPARAM lParam;
+    DWORD time;
+    POINT pt;
+} MSG, *PMSG, *NPMSG, *LPMSG;
+#endif
+
+#define WM_NULL 0x0000
+#define WM_QUIT 0x0012
+#define WM_USER 0x0400
+#define PM_NOREMOVE 0x0000
+#define PM_REMOVE 0x0001
+#define ERROR_INVALID_WINDOW_HANDLE 1400
+
 W2P_BEGIN_DECLS
 
 /* ---- Sleeping -------------------------------------------------------------- */
@@ -92,12 +119,35 @@ DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL 
 DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
                                       DWORD dwMilliseconds, BOOL bAlertable);
 
+/* ---- Window messages --------------------------------------------------------
+ * POSIX has no windows: w2p_CreateMessageWindow() gives a message window owned
+ * by the calling thread (a window handle that only receives messages), for
+ * WSAAsyncSelect and PostMessage. GetMessage/PeekMessage on the owning thread
+ * read its messages (hWnd NULL: every window of the thread); DestroyWindow
+ * drops it. Not in Windows: the only call a ported program changes is the
+ * CreateWindow that made its hidden window. */
+HWND WINAPI w2p_CreateMessageWindow(void);
+BOOL WINAPI DestroyWindow(HWND hWnd);
+BOOL WINAPI IsWindow(HWND hWnd);
+BOOL WINAPI PostMessageA(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam);
+BOOL WINAPI PostMessageW(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam);
+BOOL WINAPI PeekMessageA(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax, UINT wRemoveMsg);
+BOOL WINAPI PeekMessageW(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax, UINT wRemoveMsg);
+BOOL WINAPI GetMessageA(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax);
+BOOL WINAPI GetMessageW(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax);
+
 W2P_END_DECLS
 
 #ifdef UNICODE
 #define CreateEvent CreateEventW
+#define PostMessage PostMessageW
+#define PeekMessage PeekMessageW
+#define GetMessage GetMessageW
 #else
 #define CreateEvent CreateEventA
+#define PostMessage PostMessageA
+#define PeekMessage PeekMessageA
+#define GetMessage GetMessageA
 #endif
 
 #endif /* WS2POSIX_WINDOWS_H */

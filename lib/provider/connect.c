@@ -54,8 +54,10 @@ int WSPAPI wsp__WSPBind(SOCKET s, const struct sockaddr *name, int namelen, LPIN
      * bind would have succeeded.) */
     if (err == WSAEADDRINUSE && atomic_load(&so->reuseaddr))
         err = WSAEACCES;
-    if (!err)
+    if (!err) {
         set_state_if(so, WSP__S_NEW, WSP__S_BOUND);
+        wsp__evsel_reenable(so, WSP__EVSEL_STATE); /* a bound datagram socket has events (F137) */
+    }
     wsp__sock_put(so);
     return wsp__done(err, lpErrno);
 }
@@ -73,8 +75,10 @@ int WSPAPI wsp__WSPListen(SOCKET s, int backlog, LPINT lpErrno) {
         err = WSAEINVAL;
     else if ((err = sys__listen(so->fd, backlog)) == WSAEISCONN) /* F209: unbound -> WSAEINVAL */
         err = WSAEINVAL;
-    if (!err)
+    if (!err) {
         atomic_store(&so->state, WSP__S_LISTENING); /* F211: again is fine */
+        wsp__evsel_reenable(so, WSP__EVSEL_STATE); /* FD_ACCEPT is watched now */
+    }
     wsp__sock_put(so);
     return wsp__done(err, lpErrno);
 }
@@ -114,6 +118,7 @@ static int make_accepted(wsp__sock *l, int fd, SOCKET *out) {
     SOCKET s = wsp__sock_publish(n, l->info.dwCatalogEntryId, &err);
     if (s == INVALID_SOCKET)
         return err;
+    wsp__evsel_inherit(l, n); /* F142: the listener's WSAEventSelect/WSAAsyncSelect */
     *out = s;
     return 0;
 }
@@ -212,6 +217,9 @@ SOCKET WSPAPI wsp__WSPAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen, LPC
             break;
         }
     }
+    /* WSAEventSelect: accept re-enables FD_ACCEPT (F140). */
+    if (!err || err == WSAEWOULDBLOCK || err == WSATRY_AGAIN)
+        wsp__evsel_reenable(so, FD_ACCEPT);
     wsp__sock_put(so);
     if (err) {
         *lpErrno = err;
@@ -336,6 +344,10 @@ int WSPAPI wsp__WSPConnect(SOCKET s, const struct sockaddr *name, int namelen, L
         err = connect_datagram(so, name, namelen);
     if (!err && lpCalleeData)
         lpCalleeData->len = 0; /* no connect data came back */
+    /* WSAEventSelect: a new attempt gets its own FD_CONNECT, and the new
+     * state is watched. */
+    if (!err || err == WSAEWOULDBLOCK)
+        wsp__evsel_reenable(so, FD_CONNECT | WSP__EVSEL_STATE);
     wsp__sock_put(so);
     return wsp__done(err, lpErrno);
 }

@@ -149,6 +149,9 @@ static int send_common(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWOR
             if (!err && lpOverlapped) /* F47: done synchronously, still completed */
                 wsp__ovl_complete_now(lpOverlapped, routine, tid, 0, (DWORD)sent, 0);
         }
+        /* WSAEventSelect: a send that would block re-enables FD_WRITE (F143). */
+        if (err == WSAEWOULDBLOCK)
+            wsp__evsel_reenable(so, FD_WRITE);
         /* F239: a datagram sent from an unbound socket binds it. */
         if ((!err || err == WSA_IO_PENDING) && !is_stream(so))
             atomic_compare_exchange_strong(&so->state, &(int){WSP__S_NEW}, WSP__S_BOUND);
@@ -283,6 +286,10 @@ static int recv_common(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWOR
             out = (int)fl;
         } else {
             err = recv_data(so, lpBuffers, dwBufferCount, flags, lpFrom, lpFromlen, &got, &out);
+            /* WSAEventSelect: a recv re-enables FD_READ (F144; a failing one
+             * does not), recv(MSG_OOB) FD_OOB (F147). */
+            if (!err || err == WSAEMSGSIZE || err == WSAEWOULDBLOCK)
+                wsp__evsel_reenable(so, flags & MSG_OOB ? FD_OOB : FD_READ);
         }
     }
     if (!err || err == WSAEMSGSIZE) {

@@ -118,9 +118,13 @@ int WSPAPI wsp__WSPIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DW
             break;
         }
         memcpy(&on, lpvInBuffer, sizeof on);
-        /* Later (WSAEventSelect / WSAAsyncSelect): making the socket blocking
-         * while an event selection is active is WSAEINVAL (F151). The
-         * descriptor stays O_NONBLOCK; the I/O paths read this mode. */
+        /* Making the socket blocking while WSAEventSelect/WSAAsyncSelect is
+         * in effect is WSAEINVAL (F151). The descriptor stays O_NONBLOCK;
+         * the I/O paths read this mode. */
+        if (!on && wsp__evsel_active(so)) {
+            err = WSAEINVAL;
+            break;
+        }
         atomic_store(&so->nonblocking, on != 0);
         break; /* F183: 0 bytes returned */
     }

@@ -11,19 +11,7 @@
         return ret;  \
     } while (0)
 
-static int WSPAPI n_AsyncSelect(SOCKET s, HWND h, unsigned int m, LONG e, LPINT lpErrno) {
-    (void)s, (void)h, (void)m, (void)e;
-    NOTIMPL(SOCKET_ERROR);
-}
 static int WSPAPI n_CancelBlockingCall(LPINT lpErrno) { NOTIMPL(SOCKET_ERROR); }
-static int WSPAPI n_EnumNetworkEvents(SOCKET s, WSAEVENT e, LPWSANETWORKEVENTS n, LPINT lpErrno) {
-    (void)s, (void)e, (void)n;
-    NOTIMPL(SOCKET_ERROR);
-}
-static int WSPAPI n_EventSelect(SOCKET s, WSAEVENT e, LONG n, LPINT lpErrno) {
-    (void)s, (void)e, (void)n;
-    NOTIMPL(SOCKET_ERROR);
-}
 static BOOL WSPAPI n_GetOverlappedResult(SOCKET s, LPWSAOVERLAPPED o, LPDWORD t, BOOL w, LPDWORD f,
                                          LPINT lpErrno) {
     (void)s, (void)o, (void)t, (void)w, (void)f;
@@ -35,10 +23,7 @@ static BOOL WSPAPI n_GetQOSByName(SOCKET s, LPWSABUF n, LPQOS q, LPINT lpErrno) 
 }
 
 void wsp__fill_notimpl(WSPPROC_TABLE *t) {
-    t->lpWSPAsyncSelect = n_AsyncSelect;
     t->lpWSPCancelBlockingCall = n_CancelBlockingCall;
-    t->lpWSPEnumNetworkEvents = n_EnumNetworkEvents;
-    t->lpWSPEventSelect = n_EventSelect;
     t->lpWSPGetOverlappedResult = n_GetOverlappedResult;
     t->lpWSPGetQOSByName = n_GetQOSByName;
 }

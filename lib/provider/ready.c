@@ -11,8 +11,14 @@
 
 static void on_ready(void *owner, int ready) {
     wsp__sock *so = owner;
-    /* Keep the socket while both subsystems look at it. */
-    atomic_fetch_add(&so->refs, 1);
+    /* Keep the socket while both subsystems look at it; but never bring
+     * back one whose last reference has gone: its release is queued to
+     * this thread and would otherwise run twice. */
+    int refs = atomic_load(&so->refs);
+    do {
+        if (refs == 0)
+            return;
+    } while (!atomic_compare_exchange_weak(&so->refs, &refs, refs + 1));
     wsp__ovl_ready(so, ready);
     wsp__evsel_ready(so, ready);
     wsp__sock_put(so);

@@ -29,11 +29,15 @@
  * is, select fails with WSAENOTSOCK (F169). A socket that sat out a wait
  * (above) is seen closing within STALE_SLICE_MS.
  *
- * Still to come: Windows waits alertably here (queued completion routines
- * run, F157, F179); that arrives with the per-thread APC queue.
+ * The wait is alertable, as on Windows (F157, F179): completion routines
+ * queued to the thread run while nothing is ready, and the wait goes on
+ * (select and WSAPoll still return their count, not WSA_WAIT_IO_COMPLETION).
+ * When something is ready at once, nothing runs (F157). The thread's APC
+ * eventfd is the last entry of the poll set (with our own dispatcher only).
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "wsp.h"
+#include "ws2/apc.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -166,9 +170,10 @@ static int look(item *items, size_t n, sys_pollfd_t *pfds, ready_fn ready, int *
 /* Wait until some item is ready (ready() says which) or timeout_ms has
  * passed (-1: forever). 0 or a WSA code. */
 static int wait_items(item *items, size_t n, int timeout_ms, ready_fn ready) {
-    sys_pollfd_t *pfds = calloc(n ? n : 1, sizeof *pfds);
+    sys_pollfd_t *pfds = calloc(n + 1, sizeof *pfds);
     if (!pfds)
         return WSAENOBUFS;
+    int apc_fd = -2; /* asked for at the first wait */
     int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : 0;
     int err;
     for (;;) {
@@ -189,9 +194,14 @@ static int wait_items(item *items, size_t n, int timeout_ms, ready_fn ready) {
                 pfds[i].fd = -1;
         if (nstale && (slice < 0 || slice > STALE_SLICE_MS))
             slice = STALE_SLICE_MS;
+        if (apc_fd == -2)
+            apc_fd = wsp__own_dispatcher ? ws2__apc_wake_fd() : -1;
+        pfds[n] = (sys_pollfd_t){.fd = apc_fd, .w_events = POLLRDNORM};
         int count;
-        if ((err = sys__poll(pfds, (uint32_t)n, slice, &count)) != 0)
+        if ((err = sys__poll(pfds, (uint32_t)n + (apc_fd >= 0), slice, &count)) != 0)
             break;
+        if (apc_fd >= 0 && pfds[n].w_revents)
+            ws2__apc_run(); /* then look again, and wait on */
     }
     free(pfds);
     return err;

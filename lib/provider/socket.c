@@ -73,7 +73,11 @@ void wsp__sock_put(wsp__sock *so) {
             return;
         free(r);
     }
-    /* The loop is gone (or no memory): its handles are closed already. */
+    /* The loop is gone (or no memory; or this runs in the loop's last
+     * drain, at the last WSPCleanup): its handles are closed already, or
+     * will be by the loop's stop. The subsystems' state goes with us. */
+    wsp__ovl_release(so);
+    wsp__evsel_release(so);
     sock_free(so);
 }
 

@@ -82,6 +82,9 @@ int WSPAPI wsp__startup(WORD wVersionRequested, LPWSPDATA lpWSPData, LPWSAPROTOC
     lpProcTable->lpWSPSendDisconnect = wsp__WSPSendDisconnect;
     lpProcTable->lpWSPSendTo = wsp__WSPSendTo;
     lpProcTable->lpWSPShutdown = wsp__WSPShutdown;
+    lpProcTable->lpWSPEventSelect = wsp__WSPEventSelect;
+    lpProcTable->lpWSPEnumNetworkEvents = wsp__WSPEnumNetworkEvents;
+    lpProcTable->lpWSPAsyncSelect = wsp__WSPAsyncSelect;
     lpProcTable->lpWSPGetOverlappedResult = wsp__WSPGetOverlappedResult; /* overlapped.c */
     return 0;
 }

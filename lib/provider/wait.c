@@ -10,9 +10,18 @@
  * Winsock 1.1 blocking hook cancels the call (WSACancelBlockingCall:
  * WSAEINTR). While a blocking hook is installed the wait runs in short slices
  * with the hook called between them, as Winsock 1.1 specified.
+ *
+ * The wait is alertable, as on Windows (F105, F214): completion routines
+ * queued to the thread (WPUQueueApc, overlapped completions) run while it
+ * waits, and the call then goes on waiting: it still completes as it
+ * would have (Windows' recv returns its data, not WSA_WAIT_IO_COMPLETION).
+ * The thread's APC eventfd is polled with the descriptor. Only when our own
+ * dispatcher drives the provider (it owns the queues); a call that does not
+ * wait (data already there) never gets here.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "io.h"
+#include "ws2/apc.h"
 
 #include <time.h>
 
@@ -56,6 +65,7 @@ int wsp__wait(wsp__sock *so, int what, wsp__timer *t, short *ready_bits) {
     if (t->timeout_ms && !t->deadline_ms)
         t->deadline_ms = now_ms() + t->timeout_ms;
 
+    int apc_fd = wsp__own_dispatcher ? ws2__apc_wake_fd() : -1;
     int was_blocking = wsp__blocking;
     wsp__blocking = 1;
     int err = 0;
@@ -72,18 +82,31 @@ int wsp__wait(wsp__sock *so, int what, wsp__timer *t, short *ready_bits) {
         if (hook && (slice < 0 || slice > HOOK_SLICE_MS))
             slice = HOOK_SLICE_MS;
 
-        sys_pollfd_t p = {.fd = so->fd, .w_events = wanted(what)};
+        sys_pollfd_t p[2] = {{.fd = so->fd, .w_events = wanted(what)},
+                             {.fd = apc_fd, .w_events = POLLRDNORM}};
         int n = 0;
-        if ((err = sys__poll(&p, 1, slice, &n)) != 0)
+        if ((err = sys__poll(p, apc_fd >= 0 ? 2 : 1, slice, &n)) != 0)
             break;
         if (closing(so)) {
             err = WSAEINTR;
             break;
         }
-        if (n > 0) {
+        if (p[0].w_revents) {
             if (ready_bits)
-                *ready_bits = p.w_revents;
+                *ready_bits = p[0].w_revents;
             break;
+        }
+        if (apc_fd >= 0 && p[1].w_revents) {
+            /* Completion routines run as the thread's own code, free to
+             * call Winsock; then the call waits on. */
+            wsp__blocking = was_blocking;
+            ws2__apc_run();
+            wsp__blocking = 1;
+            if (closing(so)) {
+                err = WSAEINTR;
+                break;
+            }
+            continue;
         }
         if (hook && !hook(hook_ctx)) {
             err = WSAEINTR; /* WSACancelBlockingCall */

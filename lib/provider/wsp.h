@@ -99,6 +99,23 @@ void wsp__evsel_ready(wsp__sock *so, int ready);
 void wsp__ovl_release(wsp__sock *so);
 void wsp__evsel_release(wsp__sock *so);
 
+/* eventselect.c: WSAEventSelect / WSAAsyncSelect. The calls that re-enable
+ * a network event report it here (io.c, connect.c): FD_READ after a recv,
+ * FD_OOB after a recv(MSG_OOB), FD_WRITE after a send that would block,
+ * FD_ACCEPT after an accept, FD_CONNECT with a new connect attempt;
+ * WSP__EVSEL_STATE when the socket's state changed (listen, connect) so
+ * that what is watched follows. One atomic load for a socket never
+ * selected. */
+#define WSP__EVSEL_STATE (1L << 30)
+void wsp__evsel_reenable(wsp__sock *so, LONG events);
+/* An event selection is in effect (FIONBIO off is then WSAEINVAL, F151). */
+int wsp__evsel_active(wsp__sock *so);
+/* An accepted socket takes the listener's selection (F142). */
+void wsp__evsel_inherit(wsp__sock *listener, wsp__sock *so);
+int WSPAPI wsp__WSPEventSelect(SOCKET, WSAEVENT, LONG, LPINT);
+int WSPAPI wsp__WSPAsyncSelect(SOCKET, HWND, unsigned int, LONG, LPINT);
+int WSPAPI wsp__WSPEnumNetworkEvents(SOCKET, WSAEVENT, LPWSANETWORKEVENTS, LPINT);
+
 /* The WSP functions, one file per area. */
 SOCKET WSPAPI wsp__WSPSocket(int, int, int, LPWSAPROTOCOL_INFOW, GROUP, DWORD, LPINT);
 int WSPAPI wsp__WSPCloseSocket(SOCKET, LPINT);

@@ -7,6 +7,7 @@
 #include "handles.h"
 #include "events.h"
 #include "apc.h"
+#include "messages.h"
 
 SOCKET WSPAPI WPUCreateSocketHandle(DWORD dwCatalogEntryId, DWORD_PTR dwContext, LPINT lpErrno) {
     ws2__socket init = {.catalog_id = dwCatalogEntryId, .context = dwContext};
@@ -141,10 +142,10 @@ int WSPAPI WPUQueueApc(LPWSATHREADID lpThreadId, LPWSAUSERAPC lpfnUserApc, DWORD
     }
     return 0;
 }
-/* There are no windows to post to on POSIX. */
+/* To a message window (messages.c): how a provider's WSPAsyncSelect
+ * delivers, as on Windows. */
 BOOL WSPAPI WPUPostMessage(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
-    (void)hWnd, (void)Msg, (void)wParam, (void)lParam;
-    return FALSE;
+    return ws2__window_post(hWnd, Msg, wParam, lParam);
 }
 
 const WSPUPCALLTABLE ws2__upcalls = {
