@@ -23,7 +23,7 @@ typedef struct wsp__sock {
     DWORD flags;              /* WSA_FLAG_* given at creation */
     GROUP group;
     int group_priority;
-    WSAPROTOCOL_INFOW info;   /* as received: a chain's entry when layered */
+    WSAPROTOCOL_INFOW info;   /* as received (under a layer: the base entry's own, by the propagation rule) */
 
     /* Modes set by ioctlsocket/setsockopt and read by the I/O paths. The
      * descriptor itself is always O_NONBLOCK: a blocking call tries the
