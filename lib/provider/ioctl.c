@@ -9,14 +9,14 @@
  *    *lpcbBytesReturned untouched;
  *  - a code nobody here knows is WSAEOPNOTSUPP with *lpcbBytesReturned 0.
  *
- * Overlapped WSAIoctl (lpOverlapped != NULL) is issue 5: Windows then
- * completes through the overlapped structure (an IOCP packet, the event, or
- * the completion routine) even for codes that finish at once (F184, F185),
- * and reports unsupported codes as pending then STATUS_NOT_SUPPORTED (F189).
- * Until the overlapped machinery exists the call runs synchronously, returns
- * its result directly, and leaves the overlapped structure alone.
+ * Overlapped WSAIoctl (lpOverlapped != NULL): as Windows, the call completes
+ * through the overlapped structure (the event, or the completion routine)
+ * even for codes that finish at once (F184, F185), and reports unsupported
+ * codes as pending, then STATUS_NOT_SUPPORTED (F189). Other failures are
+ * returned directly, the structure untouched.
  */
 #include "wsp.h"
+#include "overlapped.h"
 
 #include <mstcpip.h>
 #include <mswsock.h>
@@ -30,7 +30,11 @@ static const struct extension {
     GUID id;
     void (*fn)(void);
 } extensions[] = {
-    {{0}, NULL}, /* placeholder: no extension function yet (AcceptEx, ConnectEx ... come later) */
+    {WSAID_ACCEPTEX, (void (*)(void))wsp__AcceptEx},
+    {WSAID_GETACCEPTEXSOCKADDRS, (void (*)(void))wsp__GetAcceptExSockaddrs},
+    {WSAID_CONNECTEX, (void (*)(void))wsp__ConnectEx},
+    {WSAID_DISCONNECTEX, (void (*)(void))wsp__DisconnectEx},
+    {WSAID_WSARECVMSG, (void (*)(void))wsp__WSARecvMsg},
 };
 
 static int find_extension(const GUID *id, void (**fn)(void)) {
@@ -95,7 +99,6 @@ int WSPAPI wsp__WSPIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DW
                          DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped,
                          LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine, LPWSATHREADID lpThreadId,
                          LPINT lpErrno) {
-    (void)lpCompletionRoutine, (void)lpThreadId; /* issue 5: overlapped completion */
     wsp__sock *so = wsp__sock_get(s, lpErrno);
     if (!so)
         return SOCKET_ERROR;
@@ -193,6 +196,15 @@ int WSPAPI wsp__WSPIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DW
     if (!err)
         *lpcbBytesReturned = bytes;
     wsp__sock_put(so);
+    if (lpOverlapped && (!err || err == WSAEOPNOTSUPP) &&
+        !(dwIoControlCode == SIO_GET_EXTENSION_FUNCTION_POINTER && err)) {
+        /* F117, F184, F185: done at once, and completed through the
+         * structure all the same; F189: an unknown code is pending, then
+         * completes with STATUS_NOT_SUPPORTED. */
+        wsp__ovl_complete_now(lpOverlapped, lpCompletionRoutine, lpThreadId, err, bytes, 0);
+        if (err)
+            err = WSA_IO_PENDING;
+    }
     if (err) {
         *lpErrno = err;
         return SOCKET_ERROR;

@@ -310,8 +310,8 @@ int WSPAPI wsp__WSPGetSockOpt(SOCKET s, int level, int optname, char *optval, LP
             *optlen = sizeof(WSAPROTOCOL_INFOW);
             r = SOCKET_ERROR, err = WSAEFAULT;
         } else {
-            /* The structure the socket was made from (a layer above answers
-             * with its chain's entry itself). *optlen stays. */
+            /* The structure the socket was made from: for a socket made
+             * through a protocol chain, the chain's entry. *optlen stays. */
             memcpy(optval, &so->info, sizeof so->info);
         }
     } else if (level == SOL_SOCKET && optname == SO_GROUP_ID) {
@@ -352,6 +352,9 @@ int WSPAPI wsp__WSPSetSockOpt(SOCKET s, int level, int optname, const char *optv
                                 optname == SO_PROTOCOL_INFOA || optname == SO_GROUP_ID ||
                                 optname == SO_MAX_MSG_SIZE || optname == SO_ACCEPTCONN)) {
         err = WSAENOPROTOOPT; /* read-only on Windows (F49, F210) */
+    } else if (level == SOL_SOCKET && (optname == SO_UPDATE_ACCEPT_CONTEXT || optname == SO_UPDATE_CONNECT_CONTEXT)) {
+        /* A socket of AcceptEx / ConnectEx is complete already (extension.c). */
+        err = 0;
     } else if (level == SOL_SOCKET && optname == SO_GROUP_PRIORITY) {
         if (!optval || optlen < (int)sizeof(int))
             err = WSAEFAULT;

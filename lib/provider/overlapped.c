@@ -570,7 +570,9 @@ void wsp__ovl_abort(wsp__sock *so) {
 static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out) {
     wsp__sock *so = o->so;
     int err = WSAEWOULDBLOCK;
-    if (!atomic_load(&so->ovl_queued[o->dir])) {
+    /* A connect under way is left to the loop: its outcome, a refusal
+     * included, is the completion's (F220). */
+    if (o->kind != OP_CONNECT && !atomic_load(&so->ovl_queued[o->dir])) {
         err = attempt(o);
         if (err == RETARGET) {
             /* Accepted at once, the data is still to come. The caller

@@ -1,0 +1,253 @@
+/* The extension functions of SIO_GET_EXTENSION_FUNCTION_POINTER: AcceptEx,
+ * GetAcceptExSockaddrs, ConnectEx, DisconnectEx, WSARecvMsg; and overlapped
+ * WSAIoctl. Facts: windows-behaviour.md F117, F127, F184-F190, F217-F220,
+ * F232, F241. */
+#include <criterion/criterion.h>
+#include <winsock2.h>
+#include <windows.h>
+#include <mswsock.h>
+#include <string.h>
+
+#include "pairs.h"
+
+#define ST_PENDING 0x103u
+#define ST_CANCELLED 0xC0000120u
+
+static void setup(void) {
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+}
+static void teardown(void) { WSACleanup(); }
+TestSuite(extensions, .init = setup, .fini = teardown);
+
+static void *ext(SOCKET s, GUID id) {
+    void *fn = NULL;
+    DWORD n = 0;
+    cr_assert_eq(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &n, NULL, NULL), 0,
+                 "%d", WSAGetLastError());
+    cr_assert_eq(n, sizeof fn);
+    cr_assert_not_null(fn);
+    return fn;
+}
+
+Test(extensions, pointers) {
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    ext(s, (GUID)WSAID_ACCEPTEX);
+    ext(s, (GUID)WSAID_GETACCEPTEXSOCKADDRS);
+    ext(s, (GUID)WSAID_CONNECTEX);
+    ext(s, (GUID)WSAID_DISCONNECTEX);
+    ext(s, (GUID)WSAID_WSARECVMSG);
+    GUID bogus = {1, 2, 3, {4}};
+    void *fn;
+    DWORD n = 0;
+    cr_assert_eq(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &bogus, sizeof bogus, &fn, sizeof fn, &n, NULL, NULL),
+                 SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL); /* F190 */
+    closesocket(s);
+}
+
+/* AcceptEx into a pre-created socket with a first receive; the addresses
+ * as GetAcceptExSockaddrs reads them. */
+Test(extensions, acceptex_with_data) {
+    struct sockaddr_in a;
+    SOCKET l = listener(&a);
+    LPFN_ACCEPTEX acceptex = ext(l, (GUID)WSAID_ACCEPTEX);
+    LPFN_GETACCEPTEXSOCKADDRS sockaddrs = ext(l, (GUID)WSAID_GETACCEPTEXSOCKADDRS);
+    SOCKET acc = socket(AF_INET, SOCK_STREAM, 0);
+    enum { ADDR = sizeof(struct sockaddr_in) + 16 };
+    char buf[8 + 2 * ADDR];
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    DWORD got = 0xdead;
+    cr_assert_not(acceptex(l, acc, buf, 8, ADDR, ADDR, &got, &ov));
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_eq(ov.Internal, ST_PENDING);
+    SOCKET c = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_eq(connect(c, (struct sockaddr *)&a, sizeof a), 0);
+    /* connected, but AcceptEx waits for the first data (F217) */
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 100), WAIT_TIMEOUT);
+    cr_assert_eq(send(c, "firstbyt", 8, 0), 8);
+    DWORD n = 0, fl;
+    cr_assert(WSAGetOverlappedResult(l, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 8);
+    cr_assert_eq(memcmp(buf, "firstbyt", 8), 0);
+    cr_assert_eq(setsockopt(acc, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, (char *)&l, sizeof l), 0);
+    struct sockaddr *local, *remote;
+    int llen = 0, rlen = 0;
+    sockaddrs(buf, 8, ADDR, ADDR, &local, &llen, &remote, &rlen);
+    cr_assert_eq(llen, sizeof(struct sockaddr_in));
+    cr_assert_eq(rlen, sizeof(struct sockaddr_in));
+    struct sockaddr_in cl;
+    int len = sizeof cl;
+    getsockname(c, (struct sockaddr *)&cl, &len);
+    cr_assert_eq(((struct sockaddr_in *)remote)->sin_port, cl.sin_port);
+    cr_assert_eq(((struct sockaddr_in *)local)->sin_port, a.sin_port);
+    /* the accepted socket works */
+    cr_assert_eq(send(acc, "back", 4, 0), 4);
+    char r[4];
+    cr_assert_eq(recv(c, r, 4, 0), 4);
+    cr_assert_eq(memcmp(r, "back", 4), 0);
+    WSACloseEvent(ov.hEvent);
+    closesocket(c);
+    closesocket(acc);
+    closesocket(l);
+}
+
+Test(extensions, acceptex_errors_and_close) {
+    struct sockaddr_in a;
+    SOCKET l = listener(&a);
+    LPFN_ACCEPTEX acceptex = ext(l, (GUID)WSAID_ACCEPTEX);
+    SOCKET acc = socket(AF_INET, SOCK_STREAM, 0);
+    enum { ADDR = sizeof(struct sockaddr_in) + 16 };
+    char buf[2 * ADDR];
+    DWORD got;
+    WSAOVERLAPPED ov = {0};
+    cr_assert_not(acceptex(l, acc, buf, 0, ADDR, ADDR, &got, NULL));
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_PARAMETER); /* F217 */
+    cr_assert_not(acceptex(l, acc, buf, 0, ADDR, 0, &got, &ov));
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT);
+    cr_assert_not(acceptex(INVALID_SOCKET, acc, buf, 0, ADDR, ADDR, &got, &ov));
+    cr_assert_eq(WSAGetLastError(), WSAENOTSOCK); /* F92 */
+    SOCKET udp = socket(AF_INET, SOCK_DGRAM, 0);
+    cr_assert_not(acceptex(l, udp, buf, 0, ADDR, ADDR, &got, &ov));
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL);
+    closesocket(udp);
+    /* F127: closesocket of the listener aborts a pending AcceptEx */
+    ov.hEvent = WSACreateEvent();
+    cr_assert_not(acceptex(l, acc, buf, 0, ADDR, ADDR, &got, &ov));
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    closesocket(l);
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
+    cr_assert_eq(ov.Internal, ST_CANCELLED);
+    cr_assert_eq(ov.InternalHigh, 0);
+    DWORD n, fl;
+    cr_assert_not(WSAGetOverlappedResult(acc, &ov, &n, FALSE, &fl));
+    cr_assert_eq(WSAGetLastError(), WSA_OPERATION_ABORTED);
+    WSACloseEvent(ov.hEvent);
+    closesocket(acc);
+}
+
+/* F220: ConnectEx needs a bound socket, completes with the bytes of its data;
+ * F232: DisconnectEx shuts the sending side. */
+Test(extensions, connectex_and_disconnectex) {
+    struct sockaddr_in a;
+    SOCKET l = listener(&a);
+    SOCKET c = socket(AF_INET, SOCK_STREAM, 0);
+    LPFN_CONNECTEX connectex = ext(c, (GUID)WSAID_CONNECTEX);
+    LPFN_DISCONNECTEX disconnectex = ext(c, (GUID)WSAID_DISCONNECTEX);
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    DWORD sent = 0;
+    cr_assert_not(connectex(c, (struct sockaddr *)&a, sizeof a, "hey", 3, &sent, &ov));
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL, "unbound");
+    cr_assert_not(disconnectex(c, NULL, 0, 0));
+    cr_assert_eq(WSAGetLastError(), WSAENOTCONN);
+    struct sockaddr_in any = loopback(0);
+    cr_assert_eq(bind(c, (struct sockaddr *)&any, sizeof any), 0);
+    cr_assert_not(connectex(c, (struct sockaddr *)&a, sizeof a, "hey", 3, &sent, NULL));
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_PARAMETER);
+    BOOL r = connectex(c, (struct sockaddr *)&a, sizeof a, "hey", 3, &sent, &ov);
+    cr_assert(r || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    DWORD n = 0, fl;
+    cr_assert(WSAGetOverlappedResult(c, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 3);
+    cr_assert_eq(setsockopt(c, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, NULL, 0), 0);
+    SOCKET s = accept(l, NULL, NULL);
+    char buf[8];
+    cr_assert_eq(recv(s, buf, sizeof buf, 0), 3);
+    cr_assert_eq(memcmp(buf, "hey", 3), 0);
+    cr_assert_eq(connect(c, (struct sockaddr *)&a, sizeof a), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEISCONN);
+    WSAResetEvent(ov.hEvent);
+    cr_assert(disconnectex(c, &ov, 0, 0));
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 0), WAIT_OBJECT_0);
+    cr_assert_eq(recv(s, buf, sizeof buf, 0), 0, "the peer sees the end");
+    cr_assert_eq(send(c, "x", 1, 0), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAESHUTDOWN);
+    cr_assert_eq(send(s, "ok", 2, 0), 2, "the other direction still works");
+    cr_assert_eq(recv(c, buf, sizeof buf, 0), 2);
+    /* refused: WSAECONNREFUSED through the overlapped result */
+    SOCKET d = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_eq(bind(d, (struct sockaddr *)&any, sizeof any), 0);
+    closesocket(l);
+    WSAResetEvent(ov.hEvent);
+    r = connectex(d, (struct sockaddr *)&a, sizeof a, NULL, 0, &sent, &ov);
+    if (!r) {
+        cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING, "%d", WSAGetLastError());
+        cr_assert_not(WSAGetOverlappedResult(d, &ov, &n, TRUE, &fl));
+        cr_assert_eq(WSAGetLastError(), WSAECONNREFUSED);
+    }
+    WSACloseEvent(ov.hEvent);
+    closesocket(d);
+    closesocket(c);
+    closesocket(s);
+}
+
+Test(extensions, wsarecvmsg) {
+    SOCKET r = socket(AF_INET, SOCK_DGRAM, 0), w = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = loopback(0);
+    cr_assert_eq(bind(r, (struct sockaddr *)&a, sizeof a), 0);
+    int len = sizeof a;
+    getsockname(r, (struct sockaddr *)&a, &len);
+    LPFN_WSARECVMSG recvmsg_ = ext(r, (GUID)WSAID_WSARECVMSG);
+    DWORD n;
+    cr_assert_eq(recvmsg_(r, NULL, &n, NULL, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT); /* F241 */
+    char data[16];
+    WSABUF b = {sizeof data, data};
+    struct sockaddr_in from;
+    WSAMSG m = {(struct sockaddr *)&from, sizeof from, &b, 1, {0, NULL}, 0};
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    cr_assert_eq(recvmsg_(r, &m, NULL, &ov, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_eq(sendto(w, "msg", 3, 0, (struct sockaddr *)&a, sizeof a), 3);
+    DWORD fl;
+    cr_assert(WSAGetOverlappedResult(r, &ov, &n, TRUE, &fl));
+    cr_assert_eq(n, 3);
+    cr_assert_eq(memcmp(data, "msg", 3), 0);
+    cr_assert_eq(m.namelen, sizeof from);
+    /* synchronous */
+    cr_assert_eq(sendto(w, "two", 3, 0, (struct sockaddr *)&a, sizeof a), 3);
+    m.namelen = sizeof from;
+    m.dwFlags = 0;
+    n = 0;
+    cr_assert_eq(recvmsg_(r, &m, &n, NULL, NULL), 0, "%d", WSAGetLastError());
+    cr_assert_eq(n, 3);
+    WSACloseEvent(ov.hEvent);
+    closesocket(r);
+    closesocket(w);
+}
+
+static int ioctl_calls;
+static DWORD ioctl_err;
+static void CALLBACK on_ioctl(DWORD err, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags) {
+    (void)bytes, (void)ov, (void)flags;
+    ioctl_err = err;
+    ioctl_calls++;
+}
+
+/* F117, F184, F185, F189: overlapped WSAIoctl completes through the structure. */
+Test(extensions, overlapped_wsaioctl) {
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    u_long v = 0;
+    DWORD n = 9;
+    cr_assert_eq(WSAIoctl(s, FIONREAD, NULL, 0, &v, sizeof v, &n, &ov, NULL), 0);
+    cr_assert_eq(n, sizeof v);
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 0), WAIT_OBJECT_0);
+    cr_assert_eq(ov.Internal, 0);
+    ioctl_calls = 0;
+    cr_assert_eq(WSAIoctl(s, FIONBIO, &v, sizeof v, NULL, 0, &n, &ov, on_ioctl), 0);
+    cr_assert_eq(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    cr_assert_eq(ioctl_calls, 1);
+    cr_assert_eq(ioctl_err, 0);
+    cr_assert_eq(WSAIoctl(s, 0xdeadbeef, NULL, 0, NULL, 0, &n, &ov, on_ioctl), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_eq(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    cr_assert_eq(ioctl_calls, 2);
+    cr_assert_eq(ioctl_err, WSAEOPNOTSUPP);
+    WSACloseEvent(ov.hEvent);
+    closesocket(s);
+}
