@@ -95,12 +95,11 @@ static int send_epipe(int fd) {
   return SYS_WSAESHUTDOWN;
 }
 
-/* EAGAIN on a blocking descriptor means SO_SNDTIMEO / SO_RCVTIMEO ran
- * out, which Winsock reports as WSAETIMEDOUT. */
+/* EAGAIN: every descriptor is non-blocking at the kernel level (the
+ * provider waits and keeps the SO_RCVTIMEO / SO_SNDTIMEO deadlines), so this
+ * is always "would block" — no system call to tell it from a timeout. */
 static int again_error(int fd) {
-  int fl = fcntl(fd, F_GETFL);
-  if (fl >= 0 && !(fl & O_NONBLOCK))
-    return SYS_WSAETIMEDOUT;
+  (void)fd;
   return SYS_WSAEWOULDBLOCK;
 }
 
