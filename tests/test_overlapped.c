@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <winsock2.h>
 #include <windows.h>
+#include <ws2spi.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -535,4 +536,36 @@ Test(overlapped, loop_down_is_netdown) {
     common__fault_reload();
     closesocket(c);
     closesocket(s);
+}
+
+/* WPUCompleteOverlappedRequest: for handles made with WPUCreateSocketHandle
+ * only; InternalHigh, Internal, then the event; Offset/OffsetHigh left to
+ * the provider. */
+Test(overlapped, wpu_complete_overlapped_request) {
+    int err = 0;
+    SOCKET h = WPUCreateSocketHandle(1001, 0x1234, &err);
+    cr_assert_neq(h, INVALID_SOCKET, "%d", err);
+    WSAOVERLAPPED ov = {0};
+    ov.Internal = ST_PENDING;
+    ov.Offset = 0x55;
+    ov.OffsetHigh = 0x66;
+    ov.hEvent = WSACreateEvent();
+    cr_assert_eq(WPUCompleteOverlappedRequest(h, &ov, 0, 7, &err), 0);
+    cr_assert_eq(ov.Internal, 0);
+    cr_assert_eq(ov.InternalHigh, 7);
+    cr_assert_eq(ov.Offset, 0x55);
+    cr_assert_eq(ov.OffsetHigh, 0x66);
+    cr_assert(signalled(ov.hEvent));
+    WSAResetEvent(ov.hEvent);
+    cr_assert_eq(WPUCompleteOverlappedRequest(h, &ov, WSAECONNRESET, 0, &err), 0);
+    cr_assert_neq(ov.Internal, 0);
+    cr_assert(signalled(ov.hEvent));
+    /* an IFS handle (the base provider's) is refused */
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    err = 0;
+    cr_assert_eq(WPUCompleteOverlappedRequest(s, &ov, 0, 0, &err), SOCKET_ERROR);
+    cr_assert_eq(err, WSAEINVAL);
+    closesocket(s);
+    cr_assert_eq(WPUCloseSocketHandle(h, &err), 0);
+    WSACloseEvent(ov.hEvent);
 }

@@ -137,14 +137,12 @@ static void deliver(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routi
     wake_waiters();
 }
 
-void wsp__ovl_complete_request(LPWSAOVERLAPPED ov, int err, DWORD bytes) {
-    HANDLE event = ov->hEvent;
+HANDLE wsp__ovl_complete_request(LPWSAOVERLAPPED ov, int err, DWORD bytes) {
+    HANDLE event = (HANDLE)((uintptr_t)ov->hEvent & ~(uintptr_t)1);
     ov->InternalHigh = bytes;
     set_internal(ov, wsp__ovl_status(err));
-    int ignored;
-    if (event)
-        wsp__upcalls.lpWPUSetEvent((WSAEVENT)((uintptr_t)event & ~(uintptr_t)1), &ignored);
     wake_waiters();
+    return event;
 }
 
 void wsp__ovl_complete_now(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,

@@ -48,9 +48,10 @@ int wsp__ovl_connect(wsp__sock *so, const struct sockaddr *name, int namelen, co
 void wsp__ovl_complete_now(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
                            int err, DWORD bytes, DWORD flags);
 
-/* WPUCompleteOverlappedRequest: InternalHigh, Internal, then the event
- * (Offset and OffsetHigh are left to the provider). */
-void wsp__ovl_complete_request(LPWSAOVERLAPPED ov, int err, DWORD bytes);
+/* WPUCompleteOverlappedRequest: InternalHigh, then Internal (Offset and
+ * OffsetHigh are left to the provider); returns the event to signal, read
+ * before the structure went back to its owner. */
+HANDLE wsp__ovl_complete_request(LPWSAOVERLAPPED ov, int err, DWORD bytes);
 
 /* WSPCloseSocket: complete every pending operation of so (aborted), on the
  * loop thread. */

@@ -5,6 +5,7 @@
  * the upcall table) for providers whose handles are not IFS handles.
  */
 #include "ws2.h"
+#include "events.h"
 #include "provider/overlapped.h"
 
 BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer, BOOL fWait,
@@ -53,6 +54,8 @@ int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, 
         *lpErrno = WSAEFAULT;
         return SOCKET_ERROR;
     }
-    wsp__ovl_complete_request(lpOverlapped, (int)dwError, cbTransferred);
+    HANDLE event = wsp__ovl_complete_request(lpOverlapped, (int)dwError, cbTransferred);
+    if (event)
+        ws2__event_set(event); /* a closed event: nothing to signal */
     return 0;
 }
