@@ -49,6 +49,7 @@ static void on_post(uv_async_t *a) {
 
 struct wsp__watch {
     uv_poll_t poll;
+    int events; /* what uv_poll_start was last given: no epoll_ctl if unchanged */
     wsp__ready_fn fn;
     void *owner;
     void (*closed)(void *owner);
@@ -110,8 +111,10 @@ int wsp__loop_on_thread(void) {
 static void on_poll(uv_poll_t *p, int status, int events) {
     wsp__watch *w = p->data;
     int ready = 0;
-    if (status < 0)
+    if (status < 0) {
         ready |= WSP__READY_ERR;
+        w->events = 0; /* libuv stops a poll that reports an error */
+    }
     if (events & UV_READABLE)
         ready |= WSP__READY_READ;
     if (events & UV_WRITABLE)
@@ -140,6 +143,9 @@ wsp__watch *wsp__watch_open(int fd, wsp__ready_fn fn, void *owner) {
 void wsp__watch_interest(wsp__watch *w, int interest) {
     int events = (interest & WSP__READY_READ ? UV_READABLE | UV_DISCONNECT : 0) |
                  (interest & WSP__READY_WRITE ? UV_WRITABLE : 0) | (interest & WSP__READY_PRI ? UV_PRIORITIZED : 0);
+    if (events == w->events)
+        return;
+    w->events = events;
     if (events)
         uv_poll_start(&w->poll, events, on_poll);
     else

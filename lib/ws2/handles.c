@@ -171,12 +171,18 @@ BOOL ws2__handle_close(SOCKET s) {
     return TRUE;
 }
 
+/* A provider asks during a call on s, while the caller holds a reference
+ * (the dispatcher for the API's handle, a layer for its lower handle), so the
+ * slot cannot be freed under this read: no reference of its own is taken. */
 int ws2__handle_context(SOCKET s, DWORD_PTR *context) {
-    slot *sl = slot_get(s, W_ALLOC);
+    uint64_t gen;
+    slot *sl = decode(s, &gen);
     if (!sl)
         return WSAENOTSOCK;
+    uint64_t w = atomic_load_explicit(&sl->word, memory_order_acquire);
+    if (!(w & W_ALLOC) || W_GEN(w) != gen || (w & W_REFS) == 0)
+        return WSAENOTSOCK;
     *context = sl->data.context;
-    slot_put(sl);
     return 0;
 }
 
