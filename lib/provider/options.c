@@ -310,8 +310,8 @@ int WSPAPI wsp__WSPGetSockOpt(SOCKET s, int level, int optname, char *optval, LP
             *optlen = sizeof(WSAPROTOCOL_INFOW);
             r = SOCKET_ERROR, err = WSAEFAULT;
         } else {
-            /* The structure the socket was made from: for a socket made
-             * through a protocol chain, the chain's entry. *optlen stays. */
+            /* The structure the socket was made from (a layer above answers
+             * with its chain's entry itself). *optlen stays. */
             memcpy(optval, &so->info, sizeof so->info);
         }
     } else if (level == SOL_SOCKET && optname == SO_GROUP_ID) {
