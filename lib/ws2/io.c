@@ -7,34 +7,6 @@
  */
 #include "ws2.h"
 
-/* The provider of a live handle with a reference taken, or NULL with *err
- * set (WSANOTINITIALISED, WSAEINPROGRESS, WSAENOTSOCK). */
-static inline ws2__provider *lookup(SOCKET s, int *err) {
-    if ((*err = ws2__enter()) != 0)
-        return NULL;
-    ws2__socket *so = ws2__handle_get(s);
-    if (!so) {
-        *err = WSAENOTSOCK;
-        return NULL;
-    }
-    if (!so->provider) { /* a lower layer's own handle: not for API calls */
-        ws2__handle_put(s);
-        *err = WSAENOTSOCK;
-        return NULL;
-    }
-    return so->provider;
-}
-
-/* After the provider's call (never in the same expression: err is its
- * output). */
-static inline int result(SOCKET s, int r, int err) {
-    ws2__handle_put(s);
-    if (r == SOCKET_ERROR)
-        return ws2__fail(err);
-    WSASetLastError(0);
-    return r;
-}
-
 /* A completion routine runs on the thread that asked: the provider is told
  * which thread that is (WPUOpenCurrentThread), as WS2_32 does. The id is
  * the dispatcher's for the length of the call (thread_done closes it); a
@@ -54,26 +26,26 @@ static inline void thread_done(LPWSATHREADID tid) {
 
 int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     int r = p->procs.lpWSPBind(s, name, namelen, &err);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 int WSAAPI listen(SOCKET s, int backlog) {
     int err;
-    ws2__provider *p = lookup(s, &err); /* F81: WSAENOTSOCK for 0 and junk */
+    ws2__provider *p = ws2__lookup(s, &err); /* F81: WSAENOTSOCK for 0 and junk */
     if (!p)
         return ws2__fail(err);
     int r = p->procs.lpWSPListen(s, backlog, &err);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen, LPCONDITIONPROC lpfnCondition,
                         DWORD_PTR dwCallbackData) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p) {
         ws2__fail(err);
         return INVALID_SOCKET;
@@ -84,19 +56,8 @@ SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen, LPCONDIT
         ws2__fail(err);
         return INVALID_SOCKET;
     }
-    /* The provider made the handle through the upcalls; API calls on it go
-     * to the listener's provider (the top of its chain). */
-    ws2__socket *ns = ws2__handle_get(n);
-    if (!ns) {
-        int ignored;
-        p->procs.lpWSPCloseSocket(n, &ignored);
-        ws2__fail(WSAEPROVIDERFAILEDINIT);
-        return INVALID_SOCKET;
-    }
-    ns->provider = p;
-    ws2__handle_put(n);
-    WSASetLastError(0);
-    return n;
+    /* API calls on it go to the listener's provider (the top of its chain). */
+    return ws2__adopt(n, p);
 }
 
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *addrlen) {
@@ -106,26 +67,26 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *addrlen) {
 int WSAAPI WSAConnect(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF lpCallerData,
                       LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     int r = p->procs.lpWSPConnect(s, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, &err);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     int r = p->procs.lpWSPConnect(s, name, namelen, NULL, NULL, NULL, NULL, &err);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
                    LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
     int err;
-    ws2__provider *p = lookup(s, &err); /* F87 */
+    ws2__provider *p = ws2__lookup(s, &err); /* F87 */
     if (!p)
         return ws2__fail(err);
     WSATHREADID tid;
@@ -133,14 +94,14 @@ int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
     int r = p->procs.lpWSPSend(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpOverlapped,
                                lpCompletionRoutine, t, &err);
     thread_done(t);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
                      const struct sockaddr *lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped,
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
     int err;
-    ws2__provider *p = lookup(s, &err); /* F88 */
+    ws2__provider *p = ws2__lookup(s, &err); /* F88 */
     if (!p)
         return ws2__fail(err);
     WSATHREADID tid;
@@ -148,14 +109,14 @@ int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD 
     int r = p->procs.lpWSPSendTo(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen,
                                  lpOverlapped, lpCompletionRoutine, t, &err);
     thread_done(t);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
                    LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     WSATHREADID tid;
@@ -163,14 +124,14 @@ int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
     int r = p->procs.lpWSPRecv(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpOverlapped,
                                lpCompletionRoutine, t, &err);
     thread_done(t);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
                        LPDWORD lpFlags, struct sockaddr *lpFrom, LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped,
                        LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     WSATHREADID tid;
@@ -178,7 +139,7 @@ int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWOR
     int r = p->procs.lpWSPRecvFrom(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen,
                                    lpOverlapped, lpCompletionRoutine, t, &err);
     thread_done(t);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 /* send/recv/sendto/recvfrom: one WSABUF over the caller's buffer. A
@@ -186,97 +147,97 @@ int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWOR
 
 int WSAAPI send(SOCKET s, const char *buf, int len, int flags) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     if (len < 0)
-        return result(s, SOCKET_ERROR, WSAEFAULT);
+        return ws2__result(s, SOCKET_ERROR, WSAEFAULT);
     WSABUF b = {(ULONG)len, (char *)buf};
     DWORD sent = 0;
     int r = p->procs.lpWSPSend(s, &b, 1, &sent, (DWORD)flags, NULL, NULL, NULL, &err);
-    return result(s, r == SOCKET_ERROR ? r : (int)sent, err);
+    return ws2__result(s, r == SOCKET_ERROR ? r : (int)sent, err);
 }
 
 int WSAAPI sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     if (len < 0)
-        return result(s, SOCKET_ERROR, WSAEFAULT);
+        return ws2__result(s, SOCKET_ERROR, WSAEFAULT);
     WSABUF b = {(ULONG)len, (char *)buf};
     DWORD sent = 0;
     int r = p->procs.lpWSPSendTo(s, &b, 1, &sent, (DWORD)flags, to, tolen, NULL, NULL, NULL, &err);
-    return result(s, r == SOCKET_ERROR ? r : (int)sent, err);
+    return ws2__result(s, r == SOCKET_ERROR ? r : (int)sent, err);
 }
 
 int WSAAPI recv(SOCKET s, char *buf, int len, int flags) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     if (len < 0)
-        return result(s, SOCKET_ERROR, WSAEFAULT);
+        return ws2__result(s, SOCKET_ERROR, WSAEFAULT);
     WSABUF b = {(ULONG)len, buf};
     DWORD got = 0, fl = (DWORD)flags;
     int r = p->procs.lpWSPRecv(s, &b, 1, &got, &fl, NULL, NULL, NULL, &err);
-    return result(s, r == SOCKET_ERROR ? r : (int)got, err);
+    return ws2__result(s, r == SOCKET_ERROR ? r : (int)got, err);
 }
 
 int WSAAPI recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     if (len < 0)
-        return result(s, SOCKET_ERROR, WSAEFAULT);
+        return ws2__result(s, SOCKET_ERROR, WSAEFAULT);
     WSABUF b = {(ULONG)len, buf};
     DWORD got = 0, fl = (DWORD)flags;
     int r = p->procs.lpWSPRecvFrom(s, &b, 1, &got, &fl, from, fromlen, NULL, NULL, NULL, &err);
-    return result(s, r == SOCKET_ERROR ? r : (int)got, err);
+    return ws2__result(s, r == SOCKET_ERROR ? r : (int)got, err);
 }
 
 int WSAAPI shutdown(SOCKET s, int how) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     int r = p->procs.lpWSPShutdown(s, how, &err);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 int WSAAPI WSASendDisconnect(SOCKET s, LPWSABUF lpOutboundDisconnectData) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     int r = p->procs.lpWSPSendDisconnect(s, lpOutboundDisconnectData, &err);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 int WSAAPI WSARecvDisconnect(SOCKET s, LPWSABUF lpInboundDisconnectData) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     int r = p->procs.lpWSPRecvDisconnect(s, lpInboundDisconnectData, &err);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 int WSAAPI getsockname(SOCKET s, struct sockaddr *name, int *namelen) {
     int err;
-    ws2__provider *p = lookup(s, &err);
+    ws2__provider *p = ws2__lookup(s, &err);
     if (!p)
         return ws2__fail(err);
     int r = p->procs.lpWSPGetSockName(s, name, namelen, &err);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }
 
 int WSAAPI getpeername(SOCKET s, struct sockaddr *name, int *namelen) {
     int err;
-    ws2__provider *p = lookup(s, &err); /* F90: the handle before the pointers */
+    ws2__provider *p = ws2__lookup(s, &err); /* F90: the handle before the pointers */
     if (!p)
         return ws2__fail(err);
     int r = p->procs.lpWSPGetPeerName(s, name, namelen, &err);
-    return result(s, r, err);
+    return ws2__result(s, r, err);
 }

@@ -53,19 +53,8 @@ SOCKET WSAAPI WSAJoinLeaf(SOCKET s, const struct sockaddr *name, int namelen, LP
         ws2__fail(err);
         return INVALID_SOCKET;
     }
-    if (n != s) {
-        /* A c_root's new c_leaf socket (another provider's multipoint): API
-         * calls on it go to the same provider, as for WSAAccept. */
-        ws2__socket *ns = ws2__handle_get(n);
-        if (!ns) {
-            int ignored;
-            p->procs.lpWSPCloseSocket(n, &ignored);
-            ws2__fail(WSAEPROVIDERFAILEDINIT);
-            return INVALID_SOCKET;
-        }
-        ns->provider = p;
-        ws2__handle_put(n);
-    }
+    if (n != s) /* a c_root's new c_leaf socket: API calls go to the same provider */
+        return ws2__adopt(n, p);
     WSASetLastError(0);
     return n;
 }

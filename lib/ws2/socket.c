@@ -29,18 +29,7 @@ SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpP
     SOCKET s = p->procs.lpWSPSocket(af, type, protocol, &info, g, dwFlags, &err);
     if (s == INVALID_SOCKET)
         goto fail;
-    ws2__socket *so = ws2__handle_get(s);
-    if (!so) {
-        /* A provider must return a handle made through the upcalls. */
-        int ignored;
-        p->procs.lpWSPCloseSocket(s, &ignored);
-        err = WSAEPROVIDERFAILEDINIT;
-        goto fail;
-    }
-    so->provider = p;
-    ws2__handle_put(s);
-    WSASetLastError(0);
-    return s;
+    return ws2__adopt(s, p);
 fail:
     ws2__fail(err);
     return INVALID_SOCKET;
@@ -53,6 +42,21 @@ SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA lpP
     WSAPROTOCOL_INFOW w;
     ws2__info_a_to_w(lpProtocolInfo, &w);
     return WSASocketW(af, type, protocol, &w, g, dwFlags);
+}
+
+SOCKET ws2__adopt(SOCKET n, ws2__provider *p) {
+    ws2__socket *so = ws2__handle_get(n);
+    if (!so) {
+        /* A provider must return a handle made through the upcalls. */
+        int ignored;
+        p->procs.lpWSPCloseSocket(n, &ignored);
+        ws2__fail(WSAEPROVIDERFAILEDINIT);
+        return INVALID_SOCKET;
+    }
+    so->provider = p;
+    ws2__handle_put(n);
+    WSASetLastError(0);
+    return n;
 }
 
 /* socket() sockets have the overlapped attribute, as on Windows. */

@@ -111,6 +111,41 @@ size_t ws2__handles_live(void);
 /* closesocket without the entry checks: 0 or the WSA code (socket.c) */
 int ws2__close(SOCKET s);
 
+/* A handle a provider just made (accept, a multipoint leaf): API calls on it
+ * go to provider p. n, or INVALID_SOCKET with the last error set when the
+ * provider did not make it through the upcalls (socket.c). */
+SOCKET ws2__adopt(SOCKET n, ws2__provider *p);
+
+/* The entry of every API call on a socket: the provider of a live handle
+ * with a reference taken, or NULL with *err set (WSANOTINITIALISED,
+ * WSAEINPROGRESS, WSAENOTSOCK; a lower layer's own handle is not for API
+ * calls). ws2__result drops the reference and sets the last error. */
+static inline ws2__provider *ws2__lookup(SOCKET s, int *err) {
+    if ((*err = ws2__enter()) != 0)
+        return NULL;
+    ws2__socket *so = ws2__handle_get(s);
+    if (!so) {
+        *err = WSAENOTSOCK;
+        return NULL;
+    }
+    if (!so->provider) {
+        ws2__handle_put(s);
+        *err = WSAENOTSOCK;
+        return NULL;
+    }
+    return so->provider;
+}
+
+/* After the provider's call (never in the same expression: err is its
+ * output). */
+static inline int ws2__result(SOCKET s, int r, int err) {
+    ws2__handle_put(s);
+    if (r == SOCKET_ERROR)
+        return ws2__fail(err);
+    WSASetLastError(0);
+    return r;
+}
+
 /* ---- upcalls (upcalls.c) ---- */
 extern const WSPUPCALLTABLE ws2__upcalls;
 
