@@ -20,6 +20,18 @@
  *
  * It counts what passes (passthrough_stats, exported for tests and the
  * curious). Build it as a shared object; install it with examples/catalog.
+ * With PASSTHROUGH_STATS_FILE set, the last WSPCleanup of a process appends
+ * one line of counters to that file (how a test reads what the layer saw in
+ * another program, such as the echo examples). WS2POSIX_TRACE logs every
+ * call that crosses into the layer and out of it.
+ *
+ * Compile-time variants (examples/lsp/meson.build builds each as its own
+ * shared object, so that one process can load several at once):
+ *   -DPT_STATS=name  the exported counters' name (a second, stacked copy)
+ *   -DPT_IFS         an IFS layer: WSPSocket returns the next layer's handle
+ *                    itself (no WPUCreateSocketHandle); the layer keeps its
+ *                    own table from that handle to its socket object, since
+ *                    the handle's context belongs to the provider below.
  */
 #define _GNU_SOURCE /* dladdr */
 #include <winsock2.h>
@@ -31,6 +43,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef PT_STATS
+#define PT_STATS passthrough_stats
+#endif
+#define passthrough_stats PT_STATS
+
 /* What the layer saw: read by tests through dlsym. */
 struct passthrough_stats {
     int startups, cleanups;             /* this layer's WSPStartup / WSPCleanup */
@@ -41,6 +58,16 @@ struct passthrough_stats {
     DWORD lower_startup_entry; /* ... the one we started the next layer with */
     DWORD lower_socket_entry;  /* ... and the one its WSPSocket got */
     char lower_path[512];      /* the next layer's object */
+    /* Added later; the members above keep their offsets. */
+    int sends, recvs;                   /* WSPSend/WSPSendTo, WSPRecv/WSPRecvFrom that succeeded */
+    WSAPROTOCOL_INFOW startup_info;     /* lpProtocolInfo of our last WSPStartup, as received */
+    WSAPROTOCOL_INFOW socket_info;      /* ... of our last WSPSocket */
+    WSAPROTOCOL_INFOW lower_socket_info; /* what that WSPSocket handed the next layer */
+    DWORD string_entry, lower_string_entry;   /* WSPStringToAddress: received, handed down */
+    DWORD address_entry, lower_address_entry; /* WSPAddressToString: received, handed down */
+    DWORD duplicate_entry, lower_duplicate_entry; /* WSPDuplicateSocket: what we return, what the next gave */
+    int ifs;                            /* 1 in the IFS variant */
+    unsigned long long last_socket, last_lower_socket; /* the handle we returned, the next layer's */
 };
 __attribute__((visibility("default"))) struct passthrough_stats passthrough_stats;
 
@@ -60,6 +87,7 @@ struct lsock {
     SOCKET lower;
     struct lower *l;
     WSAPROTOCOL_INFOW info; /* the chain's entry */
+    struct lsock *next;     /* PT_IFS: the layer's own table */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -69,6 +97,35 @@ static WSPUPCALLTABLE upcalls;
 
 #define COUNT() __atomic_add_fetch(&passthrough_stats.calls, 1, __ATOMIC_RELAXED)
 
+#ifdef PT_IFS
+/* The handle is the next layer's: its context is not ours to read, so an
+ * IFS layer finds its socket object in a table of its own. */
+static struct lsock *ifs_socks;
+
+static struct lsock *lookup(SOCKET s, LPINT err) {
+    pthread_mutex_lock(&lock);
+    struct lsock *ls = ifs_socks;
+    while (ls && ls->lower != s)
+        ls = ls->next;
+    pthread_mutex_unlock(&lock);
+    if (!ls) {
+        *err = WSAENOTSOCK;
+        return NULL;
+    }
+    COUNT();
+    return ls;
+}
+
+static void ifs_remove(struct lsock *gone) {
+    pthread_mutex_lock(&lock);
+    for (struct lsock **p = &ifs_socks; *p; p = &(*p)->next)
+        if (*p == gone) {
+            *p = gone->next;
+            break;
+        }
+    pthread_mutex_unlock(&lock);
+}
+#else
 static struct lsock *lookup(SOCKET s, LPINT err) {
     DWORD_PTR ctx = 0;
     if (upcalls.lpWPUQuerySocketHandleContext(s, &ctx, err) != 0)
@@ -76,6 +133,7 @@ static struct lsock *lookup(SOCKET s, LPINT err) {
     COUNT();
     return (struct lsock *)ctx;
 }
+#endif
 
 static struct lower *lower_for(DWORD chain_id) {
     pthread_mutex_lock(&lock);
@@ -97,13 +155,24 @@ static SOCKET wrap(SOCKET lower_s, struct lower *l, const WSAPROTOCOL_INFOW *inf
         return INVALID_SOCKET;
     }
     ls->lower = lower_s, ls->l = l, ls->info = *info;
+#ifdef PT_IFS
+    /* IFS: the application gets the next layer's handle itself. */
+    pthread_mutex_lock(&lock);
+    ls->next = ifs_socks;
+    ifs_socks = ls;
+    pthread_mutex_unlock(&lock);
+    SOCKET s = lower_s;
+#else
     SOCKET s = upcalls.lpWPUCreateSocketHandle(info->dwCatalogEntryId, (DWORD_PTR)ls, err);
+#endif
     if (s == INVALID_SOCKET) {
         l->procs.lpWSPCloseSocket(lower_s, &ignored);
         free(ls);
         return INVALID_SOCKET;
     }
     __atomic_add_fetch(&passthrough_stats.sockets, 1, __ATOMIC_RELAXED);
+    passthrough_stats.last_socket = s;
+    passthrough_stats.last_lower_socket = lower_s;
     return s;
 }
 
@@ -127,6 +196,8 @@ static SOCKET WSPAPI PT_Socket(int af, int type, int protocol, LPWSAPROTOCOL_INF
     next.dwServiceFlags4 = info->dwServiceFlags4;
     next.dwProviderReserved = info->dwProviderReserved;
     passthrough_stats.lower_socket_entry = next.dwCatalogEntryId;
+    passthrough_stats.socket_info = *info;
+    passthrough_stats.lower_socket_info = next;
     SOCKET lower_s = l->procs.lpWSPSocket(af, type, protocol, &next, g, flags, err);
     if (lower_s == INVALID_SOCKET)
         return INVALID_SOCKET;
@@ -138,8 +209,12 @@ static int WSPAPI PT_CloseSocket(SOCKET s, LPINT err) {
     if (!ls)
         return SOCKET_ERROR;
     int r = ls->l->procs.lpWSPCloseSocket(ls->lower, err);
+#ifdef PT_IFS
+    ifs_remove(ls); /* the handle was the next layer's: it released it */
+#else
     int ignored;
     upcalls.lpWPUCloseSocketHandle(s, &ignored);
+#endif
     free(ls);
     __atomic_add_fetch(&passthrough_stats.closes, 1, __ATOMIC_RELAXED);
     return r;
@@ -163,6 +238,8 @@ static INT WSPAPI PT_AddressToString(LPSOCKADDR a, DWORD alen, LPWSAPROTOCOL_INF
     }
     WSAPROTOCOL_INFOW next = l->next_info;
     COUNT();
+    passthrough_stats.address_entry = info ? info->dwCatalogEntryId : 0;
+    passthrough_stats.lower_address_entry = info ? next.dwCatalogEntryId : 0;
     return l->procs.lpWSPAddressToString(a, alen, info ? &next : NULL, out, outlen, err);
 }
 
@@ -175,6 +252,8 @@ static INT WSPAPI PT_StringToAddress(LPWSTR str, INT af, LPWSAPROTOCOL_INFOW inf
     }
     WSAPROTOCOL_INFOW next = l->next_info;
     COUNT();
+    passthrough_stats.string_entry = info ? info->dwCatalogEntryId : 0;
+    passthrough_stats.lower_string_entry = info ? next.dwCatalogEntryId : 0;
     return l->procs.lpWSPStringToAddress(str, af, info ? &next : NULL, a, alen, err);
 }
 
@@ -212,6 +291,8 @@ static int WSPAPI PT_DuplicateSocket(SOCKET s, DWORD pid, LPWSAPROTOCOL_INFOW in
     if (ls->l->procs.lpWSPDuplicateSocket(ls->lower, pid, info, err) != 0)
         return SOCKET_ERROR;
     WSAPROTOCOL_INFOW lower = *info;
+    passthrough_stats.lower_duplicate_entry = lower.dwCatalogEntryId;
+    passthrough_stats.duplicate_entry = ls->info.dwCatalogEntryId;
     *info = ls->info;
     info->dwServiceFlags3 = lower.dwServiceFlags3;
     info->dwServiceFlags4 = lower.dwServiceFlags4;
@@ -300,8 +381,10 @@ static int WSPAPI PT_Recv(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD got, LPDWORD
     if (!ls)
         return SOCKET_ERROR;
     int r = ls->l->procs.lpWSPRecv(ls->lower, bufs, n, got, flags, ov, cr, tid, err);
-    if (r == 0 && got)
+    if (r == 0 && got) {
         __atomic_add_fetch(&passthrough_stats.bytes_received, *got, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&passthrough_stats.recvs, 1, __ATOMIC_RELAXED);
+    }
     return r;
 }
 
@@ -317,8 +400,10 @@ static int WSPAPI PT_RecvFrom(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD got, LPD
     if (!ls)
         return SOCKET_ERROR;
     int r = ls->l->procs.lpWSPRecvFrom(ls->lower, bufs, n, got, flags, from, fromlen, ov, cr, tid, err);
-    if (r == 0 && got)
+    if (r == 0 && got) {
         __atomic_add_fetch(&passthrough_stats.bytes_received, *got, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&passthrough_stats.recvs, 1, __ATOMIC_RELAXED);
+    }
     return r;
 }
 
@@ -370,8 +455,10 @@ static int WSPAPI PT_Send(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWORD 
     if (!ls)
         return SOCKET_ERROR;
     int r = ls->l->procs.lpWSPSend(ls->lower, bufs, n, sent, flags, ov, cr, tid, err);
-    if (r == 0 && sent)
+    if (r == 0 && sent) {
         __atomic_add_fetch(&passthrough_stats.bytes_sent, *sent, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&passthrough_stats.sends, 1, __ATOMIC_RELAXED);
+    }
     return r;
 }
 
@@ -387,8 +474,10 @@ static int WSPAPI PT_SendTo(SOCKET s, LPWSABUF bufs, DWORD n, LPDWORD sent, DWOR
     if (!ls)
         return SOCKET_ERROR;
     int r = ls->l->procs.lpWSPSendTo(ls->lower, bufs, n, sent, flags, to, tolen, ov, cr, tid, err);
-    if (r == 0 && sent)
+    if (r == 0 && sent) {
         __atomic_add_fetch(&passthrough_stats.bytes_sent, *sent, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&passthrough_stats.sends, 1, __ATOMIC_RELAXED);
+    }
     return r;
 }
 
@@ -402,6 +491,21 @@ static int WSPAPI PT_Shutdown(SOCKET s, int how, LPINT err) {
     return ls ? ls->l->procs.lpWSPShutdown(ls->lower, how, err) : SOCKET_ERROR;
 }
 
+/* PASSTHROUGH_STATS_FILE: one line per process, at its last WSPCleanup. */
+static void write_stats(void) {
+    const char *path = getenv("PASSTHROUGH_STATS_FILE");
+    FILE *f = path && path[0] ? fopen(path, "a") : NULL;
+    if (!f)
+        return;
+    const struct passthrough_stats *st = &passthrough_stats;
+    fprintf(f,
+            "startups=%d cleanups=%d sockets=%d closes=%d calls=%d sends=%d recvs=%d bytes_sent=%lld "
+            "bytes_received=%lld startup_entry=%lu lower_entry=%lu\n",
+            st->startups, st->cleanups, st->sockets, st->closes, st->calls, st->sends, st->recvs, st->bytes_sent,
+            st->bytes_received, (unsigned long)st->startup_entry, (unsigned long)st->lower_startup_entry);
+    fclose(f);
+}
+
 /* Each WSPCleanup balances one WSPStartup: the next layer started for it
  * is cleaned up and unloaded, most recent first. */
 static int WSPAPI PT_Cleanup(LPINT err) {
@@ -412,6 +516,7 @@ static int WSPAPI PT_Cleanup(LPINT err) {
         return SOCKET_ERROR;
     }
     struct lower *l = lowers[--n_lowers];
+    int last = n_lowers == 0;
     pthread_mutex_unlock(&lock);
     int ignored;
     l->procs.lpWSPCleanup(&ignored);
@@ -419,6 +524,8 @@ static int WSPAPI PT_Cleanup(LPINT err) {
     free(l);
     passthrough_stats.lower_cleanups++;
     passthrough_stats.cleanups++;
+    if (last)
+        write_stats();
     return 0;
 }
 
@@ -527,6 +634,10 @@ __attribute__((visibility("default"))) int WSPAPI WSPStartup(WORD wVersionReques
     passthrough_stats.startups++;
     passthrough_stats.lower_startups++;
     passthrough_stats.startup_entry = lpProtocolInfo->dwCatalogEntryId;
+    passthrough_stats.startup_info = *lpProtocolInfo;
+#ifdef PT_IFS
+    passthrough_stats.ifs = 1;
+#endif
     passthrough_stats.lower_startup_entry = l->next_info.dwCatalogEntryId;
     snprintf(passthrough_stats.lower_path, sizeof passthrough_stats.lower_path, "%s", path);
     pthread_mutex_unlock(&lock);
