@@ -3,7 +3,9 @@
  * "ws2 -> [entry N 'name'] WSPxxx(args) = result" for the dispatcher calling
  * a provider, and an indented "layer -> ..." for a layered provider calling
  * the base provider it loaded, in Winsock's own words (AF_INET, SOCK_STREAM,
- * SOL_SOCKET, WSAENOPROTOOPT ...).
+ * SOL_SOCKET, WSAENOPROTOOPT ...), and below them "sys -> ..." for the
+ * system calls the seam makes, in POSIX values, with errno's name and the
+ * WSA error the seam turns it into.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -92,6 +94,38 @@ Test(trace, dispatcher_to_base_provider) {
     line_with(want, entry);
     line_with("WSPCleanup() = 0\n", entry);
     cr_assert_null(strstr(text, "layer ->"), "no layer in this catalog");
+
+    /* The seam's system calls, indented under the provider call that made them. */
+    const char *sys_socket = line_with("sys -> socket(AF_INET=2, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 6) = ", "  ");
+    cr_assert_eq(strchr(sock, '\n') + 1, sys_socket, "socket(2) is the line under WSPSocket");
+    /* The descriptor is closed when the last reference to the handle goes,
+     * here the dispatcher's own, just after WSPCloseSocket returned. */
+    snprintf(want, sizeof want, "WSPCloseSocket(s=0x%llx) = 0\nsys -> close(", (unsigned long long)s);
+    cr_assert_not_null(strstr(text, want), "close(2) after WSPCloseSocket:\n%s", text);
+}
+
+Test(trace, the_seam_with_errno) {
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    SOCKET a = socket(AF_INET, SOCK_STREAM, 0), b = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(bind(a, (struct sockaddr *)&sa, sizeof sa), 0);
+    int len = sizeof sa;
+    cr_assert_eq(getsockname(a, (struct sockaddr *)&sa, &len), 0);
+    cr_assert_eq(listen(a, 1), 0);
+    cr_assert_eq(bind(b, (struct sockaddr *)&sa, sizeof sa), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEADDRINUSE);
+    cr_assert_eq(WSACleanup(), 0);
+    read_trace();
+    char want[256];
+    snprintf(want, sizeof want, "WSPBind(s=0x%llx, name=127.0.0.1:%u, namelen=16) = SOCKET_ERROR (WSAEADDRINUSE)\n",
+             (unsigned long long)b, ntohs(sa.sin_port));
+    const char *call = line_with(want, "ws2 -> ");
+    const char *sys = strchr(call, '\n') + 1;
+    cr_assert_eq(strncmp(sys, "  sys -> bind(", 14), 0, "%s", text);
+    cr_assert_not_null(strstr(sys, ", {AF_INET}, 16) = -1 (EADDRINUSE -> WSAEADDRINUSE)\n"), "%s", text);
 }
 
 Test(trace, off_without_the_variable) {
@@ -137,6 +171,9 @@ Test(trace, through_a_layered_provider) {
                                   base);
     cr_assert_gt(lower, c);
     cr_assert_eq(strchr(c, '\n') + 1, lower, "the crossing it caused is the next line");
+    const char *sys_socket = "    sys -> socket(AF_INET=2, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 6) = ";
+    cr_assert_eq(strncmp(strchr(lower, '\n') + 1, sys_socket, strlen(sys_socket)), 0,
+                 "and the base provider's socket(2) under it (protocol 0 resolved to IPPROTO_TCP):\n%s", text);
     snprintf(want, sizeof want, "WSPCloseSocket(s=0x%llx) = 0\n", (unsigned long long)s);
     const char *close_top = line_with(want, top);
     const char *close_base = strstr(close_top, "  layer -> [entry 1001 'ws2posix Tcpip [TCP/IP]'] WSPCloseSocket(");

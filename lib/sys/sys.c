@@ -6,6 +6,8 @@
 #include <linux/tcp.h> /* struct tcp_info with tcpi_segs_out */
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,7 +15,44 @@
 #include <unistd.h>
 
 #include "cmsg.h"
+#include "common/trace_hook.h"
 #include "internal.h"
+
+/* --- the teaching trace (common/trace_hook.h) ----------------------------- */
+
+/* Off: one load and one branch. On: the call's text in POSIX values, the
+ * result, errno's name and its WSA error; errno is kept for the caller. */
+#define SEAM_TRACE(result, ...)                                                \
+  do {                                                                         \
+    common__seam_trace_fn f_ =                                                 \
+        __atomic_load_n(&common__seam_trace, __ATOMIC_RELAXED);                \
+    if (f_ != NULL)                                                            \
+      seam_trace(f_, (long)(result), __VA_ARGS__);                             \
+  } while (0)
+
+__attribute__((format(printf, 3, 4), noinline, cold))
+static void seam_trace(common__seam_trace_fn f, long result, const char *fmt, ...) {
+  int e = errno;
+  char call[160];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(call, sizeof call, fmt, ap);
+  va_end(ap);
+  if (result < 0)
+    f(call, result, strerrorname_np(e), sys__wsa_error(e));
+  else
+    f(call, result, NULL, 0);
+  errno = e;
+}
+
+static const char *posix_af_name(int af) {
+  return af == AF_INET ? "AF_INET" : af == AF_INET6 ? "AF_INET6" : af == AF_UNIX ? "AF_UNIX" : "AF_?";
+}
+
+static const char *posix_type_name(int type) {
+  return type == SOCK_STREAM ? "SOCK_STREAM" : type == SOCK_DGRAM ? "SOCK_DGRAM"
+       : type == SOCK_RAW ? "SOCK_RAW" : type == SOCK_SEQPACKET ? "SOCK_SEQPACKET" : "SOCK_?";
+}
 
 /* --- small helpers ------------------------------------------------------ */
 
@@ -133,6 +172,8 @@ int sys__socket(int w_af, int w_type, int w_protocol, int *fd_out) {
    * system call and waits itself (provider/wait.c), so that time-outs,
    * closesocket from another thread and blocking hooks can end the wait. */
   fd = socket(af, type | SOCK_CLOEXEC | SOCK_NONBLOCK, w_protocol);
+  SEAM_TRACE(fd, "socket(%s=%d, %s|SOCK_NONBLOCK|SOCK_CLOEXEC, %d)", posix_af_name(af), af,
+             posix_type_name(type), w_protocol);
   if (fd < 0)
     return sys__wsa_error(errno);
   if (af == AF_INET6) { /* Windows' default; Linux' depends on a sysctl */
@@ -145,7 +186,9 @@ int sys__socket(int w_af, int w_type, int w_protocol, int *fd_out) {
 
 int sys__close(int fd) {
   /* Linux releases the descriptor even when close() reports EINTR. */
-  if (close(fd) != 0 && errno != EINTR)
+  int r = close(fd);
+  SEAM_TRACE(r, "close(%d)", fd);
+  if (r != 0 && errno != EINTR)
     return sys__wsa_error(errno);
   return 0;
 }
@@ -154,7 +197,9 @@ int sys__shutdown(int fd, int w_how) {
   int how, err;
   if ((err = sys__how_to_posix(w_how, &how)) != 0)
     return err;
-  if (shutdown(fd, how) != 0)
+  int r = shutdown(fd, how);
+  SEAM_TRACE(r, "shutdown(%d, %s)", fd, how == SHUT_RD ? "SHUT_RD" : how == SHUT_WR ? "SHUT_WR" : "SHUT_RDWR");
+  if (r != 0)
     return sys__wsa_error(errno);
   return 0;
 }
@@ -165,7 +210,9 @@ int sys__bind(int fd, const void *w_addr, int w_len) {
   int err;
   if ((err = sock_addr_in(fd, w_addr, w_len, 0, &ss, &len)) != 0)
     return err;
-  if (bind(fd, (struct sockaddr *)&ss, len) != 0)
+  int r = bind(fd, (struct sockaddr *)&ss, len);
+  SEAM_TRACE(r, "bind(%d, {%s}, %u)", fd, posix_af_name(ss.ss_family), (unsigned)len);
+  if (r != 0)
     return sys__wsa_error(errno);
   return 0;
 }
@@ -214,7 +261,9 @@ int sys__connect(int fd, const void *w_addr, int w_len) {
     ss.ss_family = AF_UNSPEC;
     len = sizeof(sa_family_t);
   }
-  if (connect(fd, (struct sockaddr *)&ss, len) == 0)
+  int r = connect(fd, (struct sockaddr *)&ss, len);
+  SEAM_TRACE(r, "connect(%d, {%s}, %u)", fd, posix_af_name(ss.ss_family), (unsigned)len);
+  if (r == 0)
     return 0;
   if (errno == EINTR)
     return connect_finish(fd);
@@ -247,7 +296,9 @@ int sys__listen(int fd, int backlog) {
       (ss.ss_family == AF_INET6 && ((struct sockaddr_in6 *)&ss)->sin6_port == 0))
     return SYS_WSAEINVAL;
 
-  if (listen(fd, backlog) != 0)
+  int r = listen(fd, backlog);
+  SEAM_TRACE(r, "listen(%d, %d)", fd, backlog);
+  if (r != 0)
     return sys__wsa_error(errno);
   return 0;
 }
@@ -272,6 +323,7 @@ int sys__accept(int fd, void *w_addr, int *w_len, int *fd_out) {
   do
     nfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC | SOCK_NONBLOCK);
   while (nfd < 0 && errno == EINTR);
+  SEAM_TRACE(nfd, "accept4(%d, SOCK_CLOEXEC|SOCK_NONBLOCK)", fd);
   if (nfd < 0) {
     if (errno == ECONNABORTED) /* reset by the peer while queued */
       return SYS_WSAECONNRESET;
@@ -355,6 +407,7 @@ static int send_common(int fd, struct iovec *iov, size_t niov, int w_flags,
   do
     n = sendmsg(fd, &msg, flags | MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
+  SEAM_TRACE(n, "sendmsg(%d, %zu buffer(s), MSG_NOSIGNAL%s)", fd, niov, flags ? "|..." : "");
   if (n < 0)
     return send_error(fd, errno, w_to != NULL);
   *sent = (size_t)n;
@@ -439,6 +492,7 @@ static int recv_common(int fd, struct iovec *iov, size_t niov, int w_flags,
   do
     n = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
+  SEAM_TRACE(n, "recvmsg(%d, %zu buffer(s), MSG_CMSG_CLOEXEC%s)", fd, niov, flags ? "|..." : "");
   if (n < 0)
     return (errno == EAGAIN || errno == EWOULDBLOCK) ? again_error(fd)
                                                      : sys__wsa_error(errno);

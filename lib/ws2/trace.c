@@ -21,6 +21,7 @@
  */
 #include "ws2.h"
 #include "trace.h"
+#include "common/trace_hook.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -34,17 +35,18 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static FILE *out; /* NULL: tracing is off */
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void seam_line(const char *call, long result, const char *errno_name, int wsa_error);
+
 static void configure(void) {
     const char *v = getenv("WS2POSIX_TRACE");
     if (!v || !v[0] || !strcmp(v, "0"))
         return;
-    if (!strcmp(v, "1") || !strcmp(v, "stderr")) {
+    if (!strcmp(v, "1") || !strcmp(v, "stderr"))
         out = stderr;
-        return;
-    }
-    out = fopen(v, "a");
-    if (!out)
+    else if (!(out = fopen(v, "a")))
         fprintf(stderr, "ws2posix: cannot open the trace file %s; tracing to stderr\n", v), out = stderr;
+    /* The seam reports its system calls through the neutral hook. */
+    __atomic_store_n(&common__seam_trace, seam_line, __ATOMIC_RELEASE);
 }
 
 int ws2__trace_enabled(void) {
@@ -104,6 +106,30 @@ void ws2__trace_end(int idx, const char *caller, const WSAPROTOCOL_INFOW *info, 
     va_start(ap, fmt);
     vend(idx, caller, info ? info->dwCatalogEntryId : 0, info ? info->szProtocol : none, fmt, ap);
     va_end(ap);
+}
+
+static const char *error_name(int e);
+
+/* A system call made by the seam: "sys -> connect(7, {AF_INET}, 16) = -1
+ * (EINPROGRESS -> WSAEWOULDBLOCK)", indented under the provider call that
+ * made it. Outside any traced call (the loop thread), a line of its own. */
+static void seam_line(const char *call, long result, const char *errno_name, int wsa_error) {
+    char text[LINE];
+    int indent = 2 * tl.depth;
+    if (errno_name)
+        snprintf(text, LINE, "%*ssys -> %s = %ld (%s -> %s)", indent, "", call, result, errno_name,
+                 wsa_error ? error_name(wsa_error) : "0");
+    else
+        snprintf(text, LINE, "%*ssys -> %s = %ld", indent, "", call, result);
+    if (tl.depth > 0) {
+        if (tl.used < MAX_LINES)
+            memcpy(tl.lines[tl.used++], text, LINE);
+        return;
+    }
+    pthread_mutex_lock(&out_lock);
+    fprintf(out, "%s\n", text);
+    fflush(out);
+    pthread_mutex_unlock(&out_lock);
 }
 
 /* ---- names a reader of the Winsock documentation knows ---- */
