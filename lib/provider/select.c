@@ -123,9 +123,13 @@ static int view_of(wsp__sock *so, short rev) {
     if (rev & POLLHUP)
         v |= V_HUP;
     if (rev & POLLRDNORM) {
-        /* Readable with nothing to read is the end of the stream. */
+        /* Readable with nothing to read is the end of the stream. Without
+         * a hang-up (SYS_POLL_RDHUP, POLLHUP) or an error, readable is data:
+         * no FIONREAD then. */
         u_long n = 1;
-        if (wsp__fionread(so, &n) == 0 && n == 0 && !(rev & POLLRDBAND))
+        if (!(rev & (SYS_POLL_RDHUP | POLLHUP | POLLERR)))
+            v |= V_READ;
+        else if (wsp__fionread(so, &n) == 0 && n == 0 && !(rev & POLLRDBAND))
             v |= V_HUP;
         else
             v |= V_READ;
@@ -146,7 +150,8 @@ typedef int (*ready_fn)(const item *it);
 static int look(item *items, size_t n, sys_pollfd_t *pfds, ready_fn ready, int *nready, int *nstale) {
     for (size_t i = 0; i < n; i++) {
         pfds[i].fd = items[i].so ? items[i].so->fd : -1;
-        pfds[i].w_events = items[i].events;
+        /* A stream's end shows as RDHUP beside readable (view_of). */
+        pfds[i].w_events = (short)(items[i].events | (items[i].events & POLLRDNORM ? SYS_POLL_RDHUP : 0));
         pfds[i].w_revents = 0;
     }
     int count = 0;

@@ -43,6 +43,11 @@ typedef struct sys_pollfd {
   short w_revents;
 } sys_pollfd_t;
 
+/* Not a Windows bit: asks sys__poll whether the peer has shut its sending
+ * side down (or the receiving side is shut here): Linux's POLLRDHUP.
+ * Reported only when asked for. */
+#define SYS_POLL_RDHUP 0x2000
+
 /* Bits of sys__wait_*'s *ready. */
 #define SYS_READY_FD 1
 #define SYS_READY_EXTRA 2

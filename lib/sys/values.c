@@ -144,6 +144,7 @@ static const struct pair poll_table[] = {
   {SYS_W_POLLPRI, POLLPRI},
   {SYS_W_POLLWRNORM, POLLOUT},
   {SYS_W_POLLWRBAND, POLLWRBAND},
+  {SYS_POLL_RDHUP, POLLRDHUP},
 };
 
 static const struct pair poll_always_table[] = {
