@@ -8,6 +8,7 @@
 #include <criterion/parameterized.h>
 #include <winsock2.h>
 #include <ws2spi.h>
+#include <mswsock.h> /* SO_OPENTYPE */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -418,4 +419,43 @@ Test(wsasocket_errors, emfile_when_the_handle_table_is_full, .init = start_small
     cr_assert_neq(t, s[2], "a reused slot carries a new generation");
     for (int i = 0; i < 5; i++)
         closesocket(i == 2 ? t : s[i]);
+}
+
+/* F47/F95: socket() makes overlapped sockets unless the thread set
+ * SO_OPENTYPE; an overlapped WSARecv with no data then goes pending on the
+ * first, and on the second completes at once (here: a datagram is there). */
+Test(wsasocket, socket_honours_so_opentype, .init = start, .fini = stop) {
+    SOCKADDR_IN a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int sync = 0; sync < 2; sync++) {
+        int v = sync ? SO_SYNCHRONOUS_NONALERT : 0;
+        cr_assert_eq(setsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&v, sizeof v), 0);
+        SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
+        cr_assert_neq(s, INVALID_SOCKET);
+        int len = sizeof a;
+        a.sin_port = 0;
+        cr_assert_eq(bind(s, (SOCKADDR *)&a, sizeof a), 0);
+        cr_assert_eq(getsockname(s, (SOCKADDR *)&a, &len), 0);
+        if (sync) /* a non-overlapped WSARecv would wait: give it data */
+            cr_assert_eq(sendto(s, "x", 1, 0, (SOCKADDR *)&a, sizeof a), 1);
+        char buf[4];
+        WSABUF wb = {sizeof buf, buf};
+        DWORD got = 0, flags = 0;
+        WSAOVERLAPPED ov;
+        memset(&ov, 0, sizeof ov);
+        ov.hEvent = WSACreateEvent();
+        int r = WSARecv(s, &wb, 1, &got, &flags, &ov, NULL);
+        if (sync) {
+            cr_assert_eq(r, 0, "non-overlapped: done at once (%d)", WSAGetLastError());
+        } else {
+            cr_assert_eq(r, SOCKET_ERROR);
+            cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING, "overlapped: pending");
+        }
+        closesocket(s);
+        if (!sync) /* the pending receive completes (aborted) at close */
+            WSAWaitForMultipleEvents(1, &ov.hEvent, TRUE, 1000, FALSE);
+        WSACloseEvent(ov.hEvent);
+    }
 }

@@ -11,6 +11,8 @@
  * (socket() does not consult it yet: overlapped I/O is issue 5.) */
 static _Thread_local int opentype;
 
+int ws2__opentype(void) { return opentype; }
+
 static int opentype_get(char *optval, int *optlen) {
     if (!optval || !optlen)
         return WSAEFAULT;

@@ -59,9 +59,10 @@ SOCKET ws2__adopt(SOCKET n, ws2__provider *p) {
     return n;
 }
 
-/* socket() sockets have the overlapped attribute, as on Windows. */
+/* socket() sockets have the overlapped attribute, as on Windows, unless the
+ * thread set SO_OPENTYPE (F47). */
 SOCKET WSAAPI socket(int af, int type, int protocol) {
-    return WSASocketW(af, type, protocol, NULL, 0, WSA_FLAG_OVERLAPPED);
+    return WSASocketW(af, type, protocol, NULL, 0, ws2__opentype() ? 0 : WSA_FLAG_OVERLAPPED);
 }
 
 /* Retire the handle (later calls get WSAENOTSOCK at once), then let the

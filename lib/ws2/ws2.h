@@ -108,6 +108,10 @@ void ws2__handle_foreach(void (*fn)(SOCKET s, ws2__socket *so, void *arg), void 
 void ws2__handles_reset(void);
 size_t ws2__handles_live(void);
 
+/* The thread's SO_OPENTYPE (options.c): non-zero makes socket() sockets
+ * non-overlapped (F47, F95). */
+int ws2__opentype(void);
+
 /* closesocket without the entry checks: 0 or the WSA code (socket.c) */
 int ws2__close(SOCKET s);
 
