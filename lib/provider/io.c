@@ -180,6 +180,8 @@ int WSPAPI wsp__WSPSendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPD
 
 /* ---- receive ---- */
 
+#define POLL_FIRST_RUN 16
+
 static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct sockaddr *from, LPINT fromlen,
                      size_t *received, int *flags_out) {
     wsp__timer t = {atomic_load_explicit(&so->rcvtimeo, memory_order_relaxed), 0};
@@ -188,6 +190,22 @@ static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct 
     flags &= ~MSG_WAITALL; /* done here: the kernel's would stop at what is there */
     size_t got = 0;
     int err;
+    /* Adaptive: a blocking stream receive that had to wait is likely
+     * followed by another (ping-pong), which then waits first and saves the
+     * try that says EAGAIN (poll, recv: 2 system calls instead of 3). Every
+     * POLL_FIRST_RUN receives it tries first again, and stays trying first
+     * while the data is there already. The wait is the same wsp__wait as
+     * after a failed try (close, SO_RCVTIMEO, hooks, APCs alike). */
+    int adaptive = what == WSP__WAIT_READ && is_stream(so) &&
+                   !atomic_load_explicit(&so->nonblocking, memory_order_relaxed);
+    if (adaptive) {
+        int left = atomic_load_explicit(&so->recv_poll_first, memory_order_relaxed);
+        if (left > 0) {
+            atomic_store_explicit(&so->recv_poll_first, left - 1, memory_order_relaxed);
+            if ((err = wsp__wait(so, what, &t, NULL)) != 0)
+                return err;
+        }
+    }
     for (;;) {
         short ready = 0;
         err = sys__recvmsg(so->fd, (const sys_wbuf_t *)b, n, flags, from, fromlen, NULL, NULL, &got, flags_out);
@@ -198,6 +216,8 @@ static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct 
             err = WSAEWOULDBLOCK;
         if (err != WSAEWOULDBLOCK)
             break;
+        if (adaptive)
+            atomic_store_explicit(&so->recv_poll_first, POLL_FIRST_RUN, memory_order_relaxed);
         if ((err = wsp__would_block(so, what, &t, &ready)) != 0)
             return err;
         if (what == WSP__WAIT_OOB && !(ready & POLLPRI)) {

@@ -29,6 +29,9 @@ typedef struct wsp__sock {
      * descriptor itself is always O_NONBLOCK: a blocking call tries the
      * system call, and waits (poll) only when it would block. */
     _Atomic int nonblocking;  /* FIONBIO */
+    _Atomic int recv_poll_first; /* io.c: blocking stream receives left that
+                                    wait (poll) before trying: the last one
+                                    had to wait; a hint, relaxed */
     _Atomic DWORD rcvtimeo;   /* SO_RCVTIMEO, milliseconds, 0 = forever */
     _Atomic DWORD sndtimeo;   /* SO_SNDTIMEO */
     _Atomic int state;        /* WSP__S_* below, for the codes Windows gives */
