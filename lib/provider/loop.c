@@ -17,7 +17,9 @@ static uv_loop_t loop;
 static uv_async_t stop_async;
 static uv_async_t post_async;
 static uv_thread_t thread;
-static uv_thread_t loop_thread_id;
+/* Not `running`: that is already 0 while the loop's last drain runs, and
+ * work done there (a socket's release) must still know it is on the loop. */
+static _Thread_local int on_loop_thread;
 
 /* The hand-off queue: FIFO, intrusive, under a lock. */
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -81,7 +83,7 @@ static void on_stop(uv_async_t *a) {
 
 static void run(void *arg) {
     (void)arg;
-    loop_thread_id = uv_thread_self();
+    on_loop_thread = 1;
     uv_run(&loop, UV_RUN_DEFAULT);
 }
 
@@ -100,10 +102,7 @@ int wsp__loop_post(wsp__loop_req *req) {
     return 0;
 }
 
-int wsp__loop_on_thread(void) {
-    uv_thread_t self = uv_thread_self();
-    return atomic_load(&running) && uv_thread_equal(&self, &loop_thread_id);
-}
+int wsp__loop_on_thread(void) { return on_loop_thread; }
 
 /* ---- watches ---- */
 
@@ -143,7 +142,10 @@ wsp__watch *wsp__watch_open(int fd, wsp__ready_fn fn, void *owner) {
 void wsp__watch_interest(wsp__watch *w, int interest) {
     int events = (interest & WSP__READY_READ ? UV_READABLE | UV_DISCONNECT : 0) |
                  (interest & WSP__READY_WRITE ? UV_WRITABLE : 0) | (interest & WSP__READY_PRI ? UV_PRIORITIZED : 0);
-    if (events == w->events)
+    /* A watch being closed must not be started again: libuv would poll its
+     * descriptor after the close has let go of it (and the socket has
+     * closed it), and abort on EBADF. */
+    if (events == w->events || uv_is_closing((uv_handle_t *)&w->poll))
         return;
     w->events = events;
     if (events)

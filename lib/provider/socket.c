@@ -35,8 +35,11 @@ static void sock_free(void *owner) {
 static void release_now(wsp__sock *so) {
     wsp__ovl_release(so);
     wsp__evsel_release(so);
-    if (so->watch)
-        wsp__watch_close(so->watch, sock_free, so);
+    if (so->watch) {
+        struct wsp__watch *w = so->watch;
+        so->watch = NULL; /* nothing may set its interest any more */
+        wsp__watch_close(w, sock_free, so);
+    }
     else
         sock_free(so);
 }
