@@ -45,6 +45,8 @@
 #include <time.h>
 
 #define STALE_SLICE_MS 20
+/* Sets up to this many entries in all live on the stack (no malloc). */
+#define STACK_ITEMS 64
 
 /* Windows' view of a socket. */
 enum {
@@ -74,10 +76,8 @@ static int64_t now_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int closing(wsp__sock *so) {
-    atomic_thread_fence(memory_order_seq_cst); /* pairs with WSPCloseSocket */
-    return atomic_load(&so->closing);
-}
+/* look() fences once after its poll (pairs with WSPCloseSocket). */
+static int closing(wsp__sock *so) { return atomic_load(&so->closing); }
 
 /* A connect in progress ended in failure: keep its error for SO_ERROR. */
 static void connect_failed(wsp__sock *so) {
@@ -158,6 +158,7 @@ static int look(item *items, size_t n, sys_pollfd_t *pfds, ready_fn ready, int *
     int err = sys__poll(pfds, (uint32_t)n, 0, &count);
     if (err)
         return err;
+    atomic_thread_fence(memory_order_seq_cst); /* one for every closing() */
     *nready = *nstale = 0;
     for (size_t i = 0; i < n; i++) {
         if (!items[i].so)
@@ -175,7 +176,8 @@ static int look(item *items, size_t n, sys_pollfd_t *pfds, ready_fn ready, int *
 /* Wait until some item is ready (ready() says which) or timeout_ms has
  * passed (-1: forever). 0 or a WSA code. */
 static int wait_items(item *items, size_t n, int timeout_ms, ready_fn ready) {
-    sys_pollfd_t *pfds = calloc(n + 1, sizeof *pfds);
+    sys_pollfd_t stack[STACK_ITEMS + 1];
+    sys_pollfd_t *pfds = n <= STACK_ITEMS ? stack : calloc(n + 1, sizeof *pfds);
     if (!pfds)
         return WSAENOBUFS;
     int apc_fd = -2; /* asked for at the first wait */
@@ -208,7 +210,8 @@ static int wait_items(item *items, size_t n, int timeout_ms, ready_fn ready) {
         if (apc_fd >= 0 && pfds[n].w_revents)
             ws2__apc_run(); /* then look again, and wait on */
     }
-    free(pfds);
+    if (pfds != stack)
+        free(pfds);
     return err;
 }
 
@@ -263,10 +266,13 @@ int WSPAPI wsp__WSPSelect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *e
         *lpErrno = WSAEINVAL; /* F154: not a sleep */
         return SOCKET_ERROR;
     }
-    item *items = calloc(total, sizeof *items);
-    SOCKET *socks = calloc(total, sizeof *socks);
+    item stack_items[STACK_ITEMS];
+    SOCKET stack_socks[STACK_ITEMS];
+    int on_stack = total <= STACK_ITEMS;
+    item *items = on_stack ? memset(stack_items, 0, total * sizeof *items) : calloc(total, sizeof *items);
+    SOCKET *socks = on_stack ? stack_socks : calloc(total, sizeof *socks);
     if (!items || !socks) {
-        free(items), free(socks);
+        free(items), free(socks); /* not on the stack: total > STACK_ITEMS */
         *lpErrno = WSAENOBUFS;
         return SOCKET_ERROR;
     }
@@ -313,7 +319,8 @@ int WSPAPI wsp__WSPSelect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *e
         }
     }
     release(items, n);
-    free(items), free(socks);
+    if (!on_stack)
+        free(items), free(socks);
     if (err) {
         *lpErrno = err;
         return SOCKET_ERROR;

@@ -37,7 +37,7 @@ static int poll_retry(struct pollfd *p, nfds_t n, int timeout_ms, int *nready) {
   return 0;
 }
 
-#define STACK_POLLFDS 16
+#define STACK_POLLFDS 128 /* select: up to 64 sockets in two sets, and the APC fd */
 
 int sys__poll(sys_pollfd_t *fds, uint32_t nfds, int timeout_ms, int *nready) {
   struct pollfd stack[STACK_POLLFDS], *p = stack;
