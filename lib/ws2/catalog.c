@@ -405,30 +405,37 @@ static int install_edit(ws2__image *img, void *arg) {
     return 0;
 }
 
-/* The provider path must be absolute: a catalog is code every Winsock
- * program loads. */
-int WSPAPI WSCInstallProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
-                              const LPWSAPROTOCOL_INFOW lpProtocolInfoList, DWORD dwNumberOfEntries,
-                              LPINT lpErrno) {
+/* Install and update check the same arguments, then edit the catalog file
+ * under its lock. The provider path must be absolute: a catalog is code
+ * every Winsock program loads. */
+static int checked_edit(LPGUID id, const WCHAR *path, const LPWSAPROTOCOL_INFOW list, DWORD n, LPINT lpErrno,
+                        int (*edit)(ws2__image *img, void *arg)) {
     if (!lpErrno)
         return SOCKET_ERROR;
-    if (!lpProviderId || !lpszProviderDllPath || !lpProtocolInfoList) {
+    if (!id || !path || !list) {
         *lpErrno = WSAEFAULT;
         return SOCKET_ERROR;
     }
-    struct install_args a = {lpProviderId, lpszProviderDllPath, 0, lpProtocolInfoList, dwNumberOfEntries};
-    int err = check_path(lpszProviderDllPath, &a.path_len);
-    if (!err && (dwNumberOfEntries == 0 || dwNumberOfEntries > 64))
+    struct install_args a = {id, path, 0, list, n};
+    int err = check_path(path, &a.path_len);
+    if (!err && (n == 0 || n > 64))
         err = WSAEINVAL;
     if (!err)
-        err = check_object(lpszProviderDllPath);
+        err = check_object(path);
     if (!err)
-        err = ws2__catfile_update(install_edit, &a);
+        err = ws2__catfile_update(edit, &a);
     if (err) {
         *lpErrno = err;
         return SOCKET_ERROR;
     }
     return 0;
+}
+
+int WSPAPI WSCInstallProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                              const LPWSAPROTOCOL_INFOW lpProtocolInfoList, DWORD dwNumberOfEntries,
+                              LPINT lpErrno) {
+    return checked_edit(lpProviderId, lpszProviderDllPath, lpProtocolInfoList, dwNumberOfEntries, lpErrno,
+                        install_edit);
 }
 
 /* Windows offers this for 64-bit installers writing both catalogs; there is
@@ -505,25 +512,8 @@ static int update_edit(ws2__image *img, void *arg) {
 int WSPAPI WSCUpdateProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
                              const LPWSAPROTOCOL_INFOW lpProtocolInfoList, DWORD dwNumberOfEntries,
                              LPINT lpErrno) {
-    if (!lpErrno)
-        return SOCKET_ERROR;
-    if (!lpProviderId || !lpszProviderDllPath || !lpProtocolInfoList) {
-        *lpErrno = WSAEFAULT;
-        return SOCKET_ERROR;
-    }
-    struct install_args a = {lpProviderId, lpszProviderDllPath, 0, lpProtocolInfoList, dwNumberOfEntries};
-    int err = check_path(lpszProviderDllPath, &a.path_len);
-    if (!err && (dwNumberOfEntries == 0 || dwNumberOfEntries > 64))
-        err = WSAEINVAL;
-    if (!err)
-        err = check_object(lpszProviderDllPath);
-    if (!err)
-        err = ws2__catfile_update(update_edit, &a);
-    if (err) {
-        *lpErrno = err;
-        return SOCKET_ERROR;
-    }
-    return 0;
+    return checked_edit(lpProviderId, lpszProviderDllPath, lpProtocolInfoList, dwNumberOfEntries, lpErrno,
+                        update_edit);
 }
 
 int WSPAPI WSCUpdateProvider32(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
