@@ -22,14 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-struct passthrough_stats {
-    int startups, cleanups;
-    int lower_startups, lower_cleanups;
-    int sockets, closes, calls;
-    long long bytes_sent, bytes_received;
-    DWORD startup_entry, lower_startup_entry, lower_socket_entry;
-    char lower_path[512];
-};
+#include "passthrough.h" /* the layer's counters */
 
 static char dir[] = "/tmp/ws2posix-lsp-XXXXXX";
 static char catalog[sizeof dir + 16];

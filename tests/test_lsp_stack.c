@@ -22,21 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* examples/lsp/passthrough.c's counters, as far as this test reads them. */
-struct passthrough_stats {
-    int startups, cleanups;
-    int lower_startups, lower_cleanups;
-    int sockets, closes, calls;
-    long long bytes_sent, bytes_received;
-    DWORD startup_entry, lower_startup_entry, lower_socket_entry;
-    char lower_path[512];
-    int sends, recvs;
-    WSAPROTOCOL_INFOW startup_info, socket_info, lower_socket_info;
-    DWORD string_entry, lower_string_entry;
-    DWORD address_entry, lower_address_entry;
-    DWORD duplicate_entry, lower_duplicate_entry;
-    int ifs;
-};
+#include "passthrough.h" /* the layer's counters */
 
 static char dir[] = "/tmp/ws2posix-stack-XXXXXX";
 static char catalog[sizeof dir + 16];
