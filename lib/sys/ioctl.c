@@ -10,13 +10,18 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "systrace.h"
 
 int sys__ioctl_fionbio(int fd, int on) {
   int flags = fcntl(fd, F_GETFL);
+  SYS_TRACE_DETAIL(flags, flags >= 0 ? sys__trace_text("(flags %s)", sys__trace_fl(flags)) : NULL,
+                   "fcntl(%d, F_GETFL)", fd);
   if (flags < 0)
     return sys__wsa_error(errno);
   flags = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
-  if (fcntl(fd, F_SETFL, flags) != 0)
+  int r = fcntl(fd, F_SETFL, flags);
+  SYS_TRACE(r, "fcntl(%d, F_SETFL, %s)", fd, sys__trace_fl(flags));
+  if (r != 0)
     return sys__wsa_error(errno);
   return 0;
 }
@@ -27,7 +32,9 @@ int sys__fionread(int fd, uint32_t *avail) {
   int n = 0;
   if (avail == NULL)
     return SYS_WSAEFAULT;
-  if (ioctl(fd, FIONREAD, &n) != 0)
+  int r = ioctl(fd, FIONREAD, &n);
+  SYS_TRACE(r, "ioctl(%d, FIONREAD, [%d])", fd, n);
+  if (r != 0)
     return sys__wsa_error(errno);
   *avail = n < 0 ? 0 : (uint32_t)n;
   return 0;
@@ -41,9 +48,11 @@ int sys__atmark(int fd, int *at_mark) {
   int r;
   if (at_mark == NULL)
     return SYS_WSAEFAULT;
-  do
+  do {
     r = poll(&p, 1, 0);
-  while (r < 0 && errno == EINTR);
+    SYS_TRACE_DETAIL(r, r > 0 ? sys__trace_pollfds(&p, 1, 1) : NULL, "poll(%s, 1, 0)",
+                     sys__trace_pollfds(&p, 1, 0));
+  } while (r < 0 && errno == EINTR);
   if (r < 0)
     return sys__wsa_error(errno);
   if (p.revents & POLLNVAL)
@@ -54,7 +63,10 @@ int sys__atmark(int fd, int *at_mark) {
 
 int sys__fd_limit(int64_t *soft_out, int64_t *hard_out) {
   struct rlimit rl;
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+  int r = getrlimit(RLIMIT_NOFILE, &rl);
+  SYS_TRACE(r, "getrlimit(RLIMIT_NOFILE, {rlim_cur=%llu, rlim_max=%llu})", r == 0 ? (unsigned long long)rl.rlim_cur : 0ull,
+            r == 0 ? (unsigned long long)rl.rlim_max : 0ull);
+  if (r != 0)
     return sys__wsa_error(errno);
   if (soft_out != NULL)
     *soft_out = rl.rlim_cur == RLIM_INFINITY ? INT64_MAX : (int64_t)rl.rlim_cur;
@@ -64,5 +76,7 @@ int sys__fd_limit(int64_t *soft_out, int64_t *hard_out) {
 }
 
 uint32_t sys__getpid(void) {
-  return (uint32_t)getpid();
+  pid_t pid = getpid();
+  SYS_TRACE(pid, "getpid()");
+  return (uint32_t)pid;
 }

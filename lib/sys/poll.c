@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "systrace.h"
 
 static int64_t now_ms(void) {
   struct timespec ts;
@@ -24,6 +25,8 @@ static int poll_retry(struct pollfd *p, nfds_t n, int timeout_ms, int *nready) {
 
   for (;;) {
     r = poll(p, n, left);
+    SYS_TRACE_DETAIL(r, r > 0 ? sys__trace_pollfds(p, n, 1) : NULL, "poll(%s, %lu, %d)",
+                     sys__trace_pollfds(p, n, 0), (unsigned long)n, left);
     if (r >= 0)
       break;
     if (errno != EINTR)
@@ -113,6 +116,7 @@ int sys__eventfd_create(int *fd_out) {
   if (fd_out == NULL)
     return SYS_WSAEFAULT;
   fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  SYS_TRACE(fd, "eventfd(0, EFD_CLOEXEC|EFD_NONBLOCK)");
   if (fd < 0)
     return sys__wsa_error(errno);
   *fd_out = fd;
@@ -122,7 +126,9 @@ int sys__eventfd_create(int *fd_out) {
 int sys__eventfd_signal(int fd) {
   uint64_t one = 1;
   for (;;) {
-    if (write(fd, &one, sizeof one) == (ssize_t)sizeof one)
+    ssize_t r = write(fd, &one, sizeof one);
+    SYS_TRACE(r, "write(%d, [1], 8)", fd);
+    if (r == (ssize_t)sizeof one)
       return 0;
     if (errno == EINTR)
       continue;
@@ -135,7 +141,9 @@ int sys__eventfd_signal(int fd) {
 int sys__eventfd_drain(int fd) {
   uint64_t value;
   for (;;) {
-    if (read(fd, &value, sizeof value) == (ssize_t)sizeof value)
+    ssize_t r = read(fd, &value, sizeof value);
+    SYS_TRACE(r, "read(%d, [%llu], 8)", fd, r == 8 ? (unsigned long long)value : 0ull);
+    if (r == (ssize_t)sizeof value)
       return 0; /* one read empties a non-semaphore eventfd */
     if (errno == EINTR)
       continue;

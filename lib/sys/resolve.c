@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "resolve.h"
+#include "systrace.h"
 
 /* Winsock's name-service errors (winsock2.h, winerror.h). */
 enum {
@@ -139,6 +140,8 @@ int sys__getaddrinfo(const char *node, const char *service,
 
   errno = 0;
   int eai = getaddrinfo(node, service, &hints, &ai);
+  SYS_TRACE_CODE(eai, eai ? sys__trace_eai(eai) : NULL, eai_to_w(eai), eai ? NULL : sys__trace_addrinfo(ai),
+                 "getaddrinfo(%s, %s, %s)", sys__trace_str(node), sys__trace_str(service), sys__trace_hints(&hints));
   if (eai != 0)
     return eai_to_w(eai);
 
@@ -205,11 +208,17 @@ int sys__getnameinfo(const void *w_addr, int w_len, char *host,
   int eai = getnameinfo((struct sockaddr *)&ss, len, hostlen ? host : NULL,
                         (socklen_t)hostlen, servlen ? serv : NULL,
                         (socklen_t)servlen, flags);
+  SYS_TRACE_CODE(eai, eai ? sys__trace_eai(eai) : NULL, eai_to_w(eai), NULL,
+                 "getnameinfo(%s, %u, %s, %zu, %s, %zu, %#x)", sys__trace_sockaddr((struct sockaddr *)&ss, len),
+                 (unsigned)len, sys__trace_str(eai == 0 && hostlen ? host : NULL), hostlen,
+                 sys__trace_str(eai == 0 && servlen ? serv : NULL), servlen, (unsigned)flags);
   return eai_to_w(eai);
 }
 
 int sys__gethostname(char *buf, size_t len) {
-  if (gethostname(buf, len) != 0)
+  int r = gethostname(buf, len);
+  SYS_TRACE(r, "gethostname(%s, %zu)", sys__trace_str(r == 0 ? buf : NULL), len);
+  if (r != 0)
     return errno == ENAMETOOLONG ? SYS_WSAEFAULT : sys__wsa_error(errno);
   buf[len - 1] = 0;
   return 0;
@@ -267,6 +276,8 @@ int sys__gethostbyname(const char *name, sys_hostent_t *h, void *buf,
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_CANONNAME;
   int eai = getaddrinfo(name, NULL, &hints, &ai);
+  SYS_TRACE_CODE(eai, eai ? sys__trace_eai(eai) : NULL, eai_to_host_error(eai), eai ? NULL : sys__trace_addrinfo(ai),
+                 "getaddrinfo(%s, NULL, %s)", sys__trace_str(name), sys__trace_hints(&hints));
   if (eai != 0)
     return eai_to_host_error(eai);
 
@@ -336,6 +347,10 @@ int sys__gethostbyaddr(const void *addr, int len, int w_family,
   char host[NI_MAXHOST];
   int eai = getnameinfo((struct sockaddr *)&ss, sslen, host, sizeof host,
                         NULL, 0, NI_NAMEREQD);
+  SYS_TRACE_CODE(eai, eai ? sys__trace_eai(eai) : NULL, eai ? eai_to_host_error(eai) : 0, NULL,
+                 "getnameinfo(%s, %u, %s, %zu, NULL, 0, NI_NAMEREQD)",
+                 sys__trace_sockaddr((struct sockaddr *)&ss, sslen), (unsigned)sslen,
+                 sys__trace_str(eai == 0 ? host : NULL), sizeof host);
   if (eai != 0)
     return eai_to_host_error(eai);
   char *none = NULL;
@@ -368,7 +383,11 @@ int sys__getservbyname(const char *name, const char *proto,
   struct servent se, *r = NULL;
   char tmp[4096];
   struct arena a = {buf, buflen};
-  if (getservbyname_r(name, proto, &se, tmp, sizeof tmp, &r) != 0 || !r)
+  int e = getservbyname_r(name, proto, &se, tmp, sizeof tmp, &r);
+  SYS_TRACE_CODE(e, r ? NULL : e ? strerrorname_np(e) : "no entry", r ? 0 : W_WSANO_DATA,
+                 r ? sys__trace_text("({s_port=%u})", ntohs((uint16_t)r->s_port)) : NULL,
+                 "getservbyname_r(%s, %s)", sys__trace_str(name), sys__trace_str(proto));
+  if (e != 0 || !r)
     return W_WSANO_DATA;
   return copy_servent(r, s, &a);
 }
@@ -378,7 +397,11 @@ int sys__getservbyport(int port_net, const char *proto, sys_servent_t *s,
   struct servent se, *r = NULL;
   char tmp[4096];
   struct arena a = {buf, buflen};
-  if (getservbyport_r(port_net, proto, &se, tmp, sizeof tmp, &r) != 0 || !r)
+  int e = getservbyport_r(port_net, proto, &se, tmp, sizeof tmp, &r);
+  SYS_TRACE_CODE(e, r ? NULL : e ? strerrorname_np(e) : "no entry", r ? 0 : W_WSANO_DATA,
+                 r ? sys__trace_text("({s_name=%s})", sys__trace_str(r->s_name)) : NULL,
+                 "getservbyport_r(htons(%u), %s)", ntohs((uint16_t)port_net), sys__trace_str(proto));
+  if (e != 0 || !r)
     return W_WSANO_DATA;
   return copy_servent(r, s, &a);
 }

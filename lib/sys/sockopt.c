@@ -15,6 +15,7 @@
 #include <sys/time.h>
 
 #include "internal.h"
+#include "systrace.h"
 
 enum kind {
   K_BOOL,       /* BOOL (4 bytes), nonzero is TRUE; read back as 0/1 */
@@ -124,7 +125,10 @@ static int check_stream(int fd, const struct sockopt_row *row) {
   socklen_t len = sizeof type;
   if (!(row->flags & STREAM_ONLY))
     return 0;
-  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0)
+  int r = getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len);
+  SYS_TRACE(r, "getsockopt(%d, SOL_SOCKET, SO_TYPE, %s, [%u])", fd,
+            r == 0 ? sys__trace_text("[%s]", sys__trace_type(type)) : "?", (unsigned)len);
+  if (r != 0)
     return sys__wsa_error(errno);
   return type == SOCK_STREAM ? 0 : SYS_WSAENOPROTOOPT;
 }
@@ -141,13 +145,19 @@ static int w_size(enum kind kind) {
 
 static int posix_get(int fd, int level, int name, void *val, socklen_t size) {
   socklen_t len = size;
-  if (getsockopt(fd, level, name, val, &len) != 0)
+  int r = getsockopt(fd, level, name, val, &len);
+  SYS_TRACE(r, "getsockopt(%d, %s, %s, [%u])", fd, sys__trace_sockopt(level, name),
+            r == 0 ? sys__trace_optval(level, name, val, len) : "?", (unsigned)len);
+  if (r != 0)
     return sys__wsa_error(errno);
   return 0;
 }
 
 static int posix_set(int fd, int level, int name, const void *val, socklen_t len) {
-  if (setsockopt(fd, level, name, val, len) != 0)
+  int r = setsockopt(fd, level, name, val, len);
+  SYS_TRACE(r, "setsockopt(%d, %s, %s, %u)", fd, sys__trace_sockopt(level, name),
+            sys__trace_optval(level, name, val, len), (unsigned)len);
+  if (r != 0)
     return sys__wsa_error(errno);
   return 0;
 }

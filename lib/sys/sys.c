@@ -15,50 +15,17 @@
 #include <unistd.h>
 
 #include "cmsg.h"
-#include "common/trace_hook.h"
 #include "internal.h"
-
-/* --- the teaching trace (common/trace_hook.h) ----------------------------- */
-
-/* Off: one load and one branch. On: the call's text in POSIX values, the
- * result, errno's name and its WSA error; errno is kept for the caller. */
-#define SEAM_TRACE(result, ...)                                                \
-  do {                                                                         \
-    common__seam_trace_fn f_ =                                                 \
-        __atomic_load_n(&common__seam_trace, __ATOMIC_RELAXED);                \
-    if (f_ != NULL)                                                            \
-      seam_trace(f_, (long)(result), __VA_ARGS__);                             \
-  } while (0)
-
-__attribute__((format(printf, 3, 4), noinline, cold))
-static void seam_trace(common__seam_trace_fn f, long result, const char *fmt, ...) {
-  int e = errno;
-  char call[160];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(call, sizeof call, fmt, ap);
-  va_end(ap);
-  if (result < 0)
-    f(call, result, strerrorname_np(e), sys__wsa_error(e));
-  else
-    f(call, result, NULL, 0);
-  errno = e;
-}
-
-static const char *posix_af_name(int af) {
-  return af == AF_INET ? "AF_INET" : af == AF_INET6 ? "AF_INET6" : af == AF_UNIX ? "AF_UNIX" : "AF_?";
-}
-
-static const char *posix_type_name(int type) {
-  return type == SOCK_STREAM ? "SOCK_STREAM" : type == SOCK_DGRAM ? "SOCK_DGRAM"
-       : type == SOCK_RAW ? "SOCK_RAW" : type == SOCK_SEQPACKET ? "SOCK_SEQPACKET" : "SOCK_?";
-}
+#include "systrace.h"
 
 /* --- small helpers ------------------------------------------------------ */
 
 static int sock_int_opt(int fd, int level, int name, int *value) {
   socklen_t len = sizeof *value;
-  if (getsockopt(fd, level, name, value, &len) != 0)
+  int r = getsockopt(fd, level, name, value, &len);
+  SYS_TRACE(r, "getsockopt(%d, %s, %s, [%u])", fd, sys__trace_sockopt(level, name),
+            r == 0 ? sys__trace_optval(level, name, value, len) : "?", (unsigned)len);
+  if (r != 0)
     return sys__wsa_error(errno);
   return 0;
 }
@@ -127,8 +94,10 @@ static int send_epipe(int fd) {
     struct tcp_info ti;
     socklen_t len = sizeof ti;
     memset(&ti, 0, sizeof ti);
-    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
-        ti.tcpi_state == LX_TCP_CLOSE)
+    int r = getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
+    SYS_TRACE(r, "getsockopt(%d, IPPROTO_TCP, TCP_INFO, {tcpi_state=%u, tcpi_segs_out=%u}, [%u])", fd,
+              (unsigned)ti.tcpi_state, (unsigned)ti.tcpi_segs_out, (unsigned)len);
+    if (r == 0 && ti.tcpi_state == LX_TCP_CLOSE)
       return ti.tcpi_segs_out == 0 ? SYS_WSAENOTCONN : SYS_WSAECONNRESET;
   }
   return SYS_WSAESHUTDOWN;
@@ -172,13 +141,14 @@ int sys__socket(int w_af, int w_type, int w_protocol, int *fd_out) {
    * system call and waits itself (provider/wait.c), so that time-outs,
    * closesocket from another thread and blocking hooks can end the wait. */
   fd = socket(af, type | SOCK_CLOEXEC | SOCK_NONBLOCK, w_protocol);
-  SEAM_TRACE(fd, "socket(%s=%d, %s|SOCK_NONBLOCK|SOCK_CLOEXEC, %d)", posix_af_name(af), af,
-             posix_type_name(type), w_protocol);
+  SYS_TRACE(fd, "socket(%s=%d, %s|SOCK_NONBLOCK|SOCK_CLOEXEC, %d)", sys__trace_af(af), af,
+             sys__trace_type(type), w_protocol);
   if (fd < 0)
     return sys__wsa_error(errno);
   if (af == AF_INET6) { /* Windows' default; Linux' depends on a sysctl */
     int on = 1;
-    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+    int r = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+    SYS_TRACE(r, "setsockopt(%d, IPPROTO_IPV6, IPV6_V6ONLY, [1], 4)", fd);
   }
   *fd_out = fd;
   return 0;
@@ -187,7 +157,7 @@ int sys__socket(int w_af, int w_type, int w_protocol, int *fd_out) {
 int sys__close(int fd) {
   /* Linux releases the descriptor even when close() reports EINTR. */
   int r = close(fd);
-  SEAM_TRACE(r, "close(%d)", fd);
+  SYS_TRACE(r, "close(%d)", fd);
   if (r != 0 && errno != EINTR)
     return sys__wsa_error(errno);
   return 0;
@@ -198,7 +168,7 @@ int sys__shutdown(int fd, int w_how) {
   if ((err = sys__how_to_posix(w_how, &how)) != 0)
     return err;
   int r = shutdown(fd, how);
-  SEAM_TRACE(r, "shutdown(%d, %s)", fd, how == SHUT_RD ? "SHUT_RD" : how == SHUT_WR ? "SHUT_WR" : "SHUT_RDWR");
+  SYS_TRACE(r, "shutdown(%d, %s)", fd, how == SHUT_RD ? "SHUT_RD" : how == SHUT_WR ? "SHUT_WR" : "SHUT_RDWR");
   if (r != 0)
     return sys__wsa_error(errno);
   return 0;
@@ -211,7 +181,7 @@ int sys__bind(int fd, const void *w_addr, int w_len) {
   if ((err = sock_addr_in(fd, w_addr, w_len, 0, &ss, &len)) != 0)
     return err;
   int r = bind(fd, (struct sockaddr *)&ss, len);
-  SEAM_TRACE(r, "bind(%d, {%s}, %u)", fd, posix_af_name(ss.ss_family), (unsigned)len);
+  SYS_TRACE(r, "bind(%d, %s, %u)", fd, sys__trace_sockaddr((struct sockaddr *)&ss, len), (unsigned)len);
   if (r != 0)
     return sys__wsa_error(errno);
   return 0;
@@ -235,9 +205,15 @@ static int is_zero_inet_address(const struct sockaddr_storage *ss) {
 static int connect_finish(int fd) {
   struct pollfd p = {.fd = fd, .events = POLLOUT};
   int pending = 0, err;
-  while (poll(&p, 1, -1) < 0)
+  for (;;) {
+    int r = poll(&p, 1, -1);
+    SYS_TRACE_DETAIL(r, r > 0 ? sys__trace_pollfds(&p, 1, 1) : NULL, "poll(%s, 1, -1)",
+                     sys__trace_pollfds(&p, 1, 0));
+    if (r >= 0)
+      break;
     if (errno != EINTR)
       return sys__wsa_error(errno);
+  }
   if ((err = sock_int_opt(fd, SOL_SOCKET, SO_ERROR, &pending)) != 0)
     return err;
   return sys__wsa_error(pending);
@@ -262,7 +238,7 @@ int sys__connect(int fd, const void *w_addr, int w_len) {
     len = sizeof(sa_family_t);
   }
   int r = connect(fd, (struct sockaddr *)&ss, len);
-  SEAM_TRACE(r, "connect(%d, {%s}, %u)", fd, posix_af_name(ss.ss_family), (unsigned)len);
+  SYS_TRACE(r, "connect(%d, %s, %u)", fd, sys__trace_sockaddr((struct sockaddr *)&ss, len), (unsigned)len);
   if (r == 0)
     return 0;
   if (errno == EINTR)
@@ -287,17 +263,23 @@ int sys__listen(int fd, int backlog) {
 
   /* Winsock refuses to listen on an unbound socket (Linux would pick a
    * port) and on a connected one (Linux: EINVAL). */
-  if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+  int r = getpeername(fd, (struct sockaddr *)&ss, &len);
+  SYS_TRACE(r, "getpeername(%d, %s, [%u])", fd, r == 0 ? sys__trace_sockaddr((struct sockaddr *)&ss, len) : "?",
+            (unsigned)len);
+  if (r == 0)
     return SYS_WSAEISCONN;
   len = sizeof ss;
-  if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+  r = getsockname(fd, (struct sockaddr *)&ss, &len);
+  SYS_TRACE(r, "getsockname(%d, %s, [%u])", fd, r == 0 ? sys__trace_sockaddr((struct sockaddr *)&ss, len) : "?",
+            (unsigned)len);
+  if (r != 0)
     return sys__wsa_error(errno);
   if ((ss.ss_family == AF_INET && ((struct sockaddr_in *)&ss)->sin_port == 0) ||
       (ss.ss_family == AF_INET6 && ((struct sockaddr_in6 *)&ss)->sin6_port == 0))
     return SYS_WSAEINVAL;
 
-  int r = listen(fd, backlog);
-  SEAM_TRACE(r, "listen(%d, %d)", fd, backlog);
+  r = listen(fd, backlog);
+  SYS_TRACE(r, "listen(%d, %d)", fd, backlog);
   if (r != 0)
     return sys__wsa_error(errno);
   return 0;
@@ -323,7 +305,8 @@ int sys__accept(int fd, void *w_addr, int *w_len, int *fd_out) {
   do
     nfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC | SOCK_NONBLOCK);
   while (nfd < 0 && errno == EINTR);
-  SEAM_TRACE(nfd, "accept4(%d, SOCK_CLOEXEC|SOCK_NONBLOCK)", fd);
+  SYS_TRACE(nfd, "accept4(%d, %s, [%u], SOCK_CLOEXEC|SOCK_NONBLOCK)", fd,
+            nfd >= 0 ? sys__trace_sockaddr((struct sockaddr *)&ss, len) : "?", (unsigned)len);
   if (nfd < 0) {
     if (errno == ECONNABORTED) /* reset by the peer while queued */
       return SYS_WSAECONNRESET;
@@ -331,7 +314,8 @@ int sys__accept(int fd, void *w_addr, int *w_len, int *fd_out) {
   }
 
   if (w_addr != NULL && (err = sys__addr_to_w(&ss, len, w_addr, w_len)) != 0) {
-    close(nfd);
+    int r = close(nfd);
+    SYS_TRACE(r, "close(%d)", nfd);
     return err;
   }
   *fd_out = nfd;
@@ -345,7 +329,10 @@ int sys__getsockname(int fd, void *w_addr, int *w_len) {
 
   if (w_addr == NULL || w_len == NULL)
     return SYS_WSAEFAULT;
-  if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+  int r = getsockname(fd, (struct sockaddr *)&ss, &len);
+  SYS_TRACE(r, "getsockname(%d, %s, [%u])", fd, r == 0 ? sys__trace_sockaddr((struct sockaddr *)&ss, len) : "?",
+            (unsigned)len);
+  if (r != 0)
     return sys__wsa_error(errno);
   /* Winsock: an unbound socket has no name (WSAEINVAL). */
   if ((ss.ss_family == AF_INET && ((struct sockaddr_in *)&ss)->sin_port == 0) ||
@@ -362,7 +349,10 @@ int sys__getpeername(int fd, void *w_addr, int *w_len) {
 
   if (w_addr == NULL || w_len == NULL)
     return SYS_WSAEFAULT;
-  if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+  int r = getpeername(fd, (struct sockaddr *)&ss, &len);
+  SYS_TRACE(r, "getpeername(%d, %s, [%u])", fd, r == 0 ? sys__trace_sockaddr((struct sockaddr *)&ss, len) : "?",
+            (unsigned)len);
+  if (r != 0)
     return sys__wsa_error(errno);
   return sys__addr_to_w(&ss, len, w_addr, w_len);
 }
@@ -407,7 +397,7 @@ static int send_common(int fd, struct iovec *iov, size_t niov, int w_flags,
   do
     n = sendmsg(fd, &msg, flags | MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
-  SEAM_TRACE(n, "sendmsg(%d, %zu buffer(s), MSG_NOSIGNAL%s)", fd, niov, flags ? "|..." : "");
+  SYS_TRACE(n, "sendmsg(%d, %zu buffer(s), MSG_NOSIGNAL%s)", fd, niov, flags ? "|..." : "");
   if (n < 0)
     return send_error(fd, errno, w_to != NULL);
   *sent = (size_t)n;
@@ -492,7 +482,7 @@ static int recv_common(int fd, struct iovec *iov, size_t niov, int w_flags,
   do
     n = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
-  SEAM_TRACE(n, "recvmsg(%d, %zu buffer(s), MSG_CMSG_CLOEXEC%s)", fd, niov, flags ? "|..." : "");
+  SYS_TRACE(n, "recvmsg(%d, %zu buffer(s), MSG_CMSG_CLOEXEC%s)", fd, niov, flags ? "|..." : "");
   if (n < 0)
     return (errno == EAGAIN || errno == EWOULDBLOCK) ? again_error(fd)
                                                      : sys__wsa_error(errno);

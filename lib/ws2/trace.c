@@ -35,7 +35,7 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static FILE *out; /* NULL: tracing is off */
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void seam_line(const char *call, long result, const char *errno_name, int wsa_error);
+static void seam_line(const char *call, long result, const char *detail, const char *code, int wsa_error);
 
 static void configure(void) {
     const char *v = getenv("WS2POSIX_TRACE");
@@ -60,7 +60,7 @@ int ws2__trace_enabled(void) {
 #define LINE 512
 
 static _Thread_local struct {
-    int depth, used;
+    int depth, used, dropped; /* dropped: lines past MAX_LINES, counted */
     char lines[MAX_LINES][LINE];
 } tl;
 
@@ -70,6 +70,8 @@ int ws2__trace_begin(void) {
     int idx = tl.used < MAX_LINES ? tl.used++ : -1;
     if (idx >= 0)
         tl.lines[idx][0] = 0;
+    else
+        tl.dropped++;
     tl.depth++;
     return idx;
 }
@@ -79,9 +81,11 @@ static void flush(void) {
     for (int i = 0; i < tl.used; i++)
         if (tl.lines[i][0])
             fprintf(out, "%s\n", tl.lines[i]);
+    if (tl.dropped)
+        fprintf(out, "  ... and %d more line(s) of this call, not kept\n", tl.dropped);
     fflush(out);
     pthread_mutex_unlock(&out_lock);
-    tl.used = 0;
+    tl.used = tl.dropped = 0;
 }
 
 static void vend(int idx, const char *caller, DWORD id, const WCHAR *wname, const char *fmt, va_list ap) {
@@ -113,17 +117,19 @@ static const char *error_name(int e);
 /* A system call made by the seam: "sys -> connect(7, {AF_INET}, 16) = -1
  * (EINPROGRESS -> WSAEWOULDBLOCK)", indented under the provider call that
  * made it. Outside any traced call (the loop thread), a line of its own. */
-static void seam_line(const char *call, long result, const char *errno_name, int wsa_error) {
+static void seam_line(const char *call, long result, const char *detail, const char *code, int wsa_error) {
     char text[LINE];
-    int indent = 2 * tl.depth;
-    if (errno_name)
-        snprintf(text, LINE, "%*ssys -> %s = %ld (%s -> %s)", indent, "", call, result, errno_name,
-                 wsa_error ? error_name(wsa_error) : "0");
-    else
-        snprintf(text, LINE, "%*ssys -> %s = %ld", indent, "", call, result);
+    int indent = 2 * tl.depth, n;
+    n = snprintf(text, LINE, "%*ssys -> %s = %ld", indent, "", call, result);
+    if (detail && n > 0 && n < LINE)
+        n += snprintf(text + n, LINE - (size_t)n, " %s", detail);
+    if (code && n > 0 && n < LINE)
+        snprintf(text + n, LINE - (size_t)n, " (%s -> %s)", code, wsa_error ? error_name(wsa_error) : "0");
     if (tl.depth > 0) {
         if (tl.used < MAX_LINES)
             memcpy(tl.lines[tl.used++], text, LINE);
+        else
+            tl.dropped++;
         return;
     }
     pthread_mutex_lock(&out_lock);
