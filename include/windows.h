@@ -1,9 +1,9 @@
 /*
  * ws2posix - windows.h: the part of the Windows API that Winsock programs
  * reach for besides Winsock itself: the base types, sleeping, the thread's
- * last error, handles, events and waiting on them, window messages for
- * WSAAsyncSelect, and the memory macros of the Winsock samples
- * (ZeroMemory ...).
+ * last error, handles, events and waiting on them, I/O completion ports,
+ * window messages for WSAAsyncSelect, and the memory macros of the Winsock
+ * samples (ZeroMemory ...).
  *
  * As on Windows, this header does not bring in <winsock2.h>, with or without
  * WIN32_LEAN_AND_MEAN; <winsock2.h> includes this one.
@@ -85,6 +85,28 @@ typedef struct tagMSG {
 #define PM_REMOVE 0x0001
 #define ERROR_INVALID_WINDOW_HANDLE 1400
 
+/* ---- I/O completion ports ---------------------------------------------------- */
+
+/* One packet as GetQueuedCompletionStatusEx returns it; Internal is the
+ * operation's NTSTATUS (0 for PostQueuedCompletionStatus). */
+typedef struct _OVERLAPPED_ENTRY {
+    ULONG_PTR lpCompletionKey;
+    LPOVERLAPPED lpOverlapped;
+    ULONG_PTR Internal;
+    DWORD dwNumberOfBytesTransferred;
+} OVERLAPPED_ENTRY, *LPOVERLAPPED_ENTRY;
+
+/* The Win32 errors GetQueuedCompletionStatus gives for a failed operation
+ * (from its NTSTATUS) or a port closed under its waiters. */
+#define ERROR_NOT_SUPPORTED 50
+#define ERROR_SEM_TIMEOUT 121
+#define ERROR_MORE_DATA 234
+#define ERROR_ABANDONED_WAIT_0 735
+#define ERROR_NOACCESS 998
+#define ERROR_NETWORK_UNREACHABLE 1231
+#define ERROR_HOST_UNREACHABLE 1232
+#define ERROR_NO_SYSTEM_RESOURCES 1450
+
 W2P_BEGIN_DECLS
 
 /* ---- Sleeping -------------------------------------------------------------- */
@@ -118,6 +140,23 @@ DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL 
                                     DWORD dwMilliseconds);
 DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
                                       DWORD dwMilliseconds, BOOL bAlertable);
+
+/* ---- I/O completion ports ------------------------------------------------------
+ * A port is a FIFO of completion packets. CreateIoCompletionPort makes one
+ * (FileHandle INVALID_HANDLE_VALUE) and/or associates a SOCKET, cast to
+ * HANDLE, with one: each overlapped operation of that socket then posts a
+ * packet when it completes (unless hEvent's low bit is set). The port is
+ * closed with CloseHandle. NumberOfConcurrentThreads is accepted and not
+ * enforced: every waiting thread may take a packet. */
+HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort, ULONG_PTR CompletionKey,
+                                     DWORD NumberOfConcurrentThreads);
+BOOL WINAPI GetQueuedCompletionStatus(HANDLE CompletionPort, LPDWORD lpNumberOfBytesTransferred,
+                                      PULONG_PTR lpCompletionKey, LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds);
+BOOL WINAPI GetQueuedCompletionStatusEx(HANDLE CompletionPort, LPOVERLAPPED_ENTRY lpCompletionPortEntries,
+                                        ULONG ulCount, PULONG ulNumEntriesRemoved, DWORD dwMilliseconds,
+                                        BOOL fAlertable);
+BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,
+                                       ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped);
 
 /* ---- Window messages --------------------------------------------------------
  * POSIX has no windows: w2p_CreateMessageWindow() gives a message window owned

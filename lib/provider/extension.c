@@ -134,7 +134,7 @@ BOOL WINAPI wsp__DisconnectEx(SOCKET s, LPOVERLAPPED lpOverlapped, DWORD dwFlags
     if (!err) {
         atomic_fetch_or(&so->shut, 2);
         if (lpOverlapped)
-            wsp__ovl_complete_now(lpOverlapped, NULL, NULL, 0, 0, 0);
+            wsp__ovl_complete_on(s, lpOverlapped, NULL, NULL, 0, 0, 0);
     }
     wsp__sock_put(so);
     return result(err, NULL, 0);

@@ -201,7 +201,7 @@ int WSPAPI wsp__WSPIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DW
         /* F117, F184, F185: done at once, and completed through the
          * structure all the same; F189: an unknown code is pending, then
          * completes with STATUS_NOT_SUPPORTED. */
-        wsp__ovl_complete_now(lpOverlapped, lpCompletionRoutine, lpThreadId, err, bytes, 0);
+        wsp__ovl_complete_on(s, lpOverlapped, lpCompletionRoutine, lpThreadId, err, bytes, 0);
         if (err)
             err = WSA_IO_PENDING;
     }

@@ -15,6 +15,8 @@
  */
 #include "overlapped.h"
 #include "io.h"
+#include "ws2/handles.h"
+#include "ws2/iocp.h"
 
 #include <windows.h>
 #include <pthread.h>
@@ -112,10 +114,15 @@ static void CALLBACK run_routine(DWORD_PTR context) {
 
 /* Write the result into ov, then tell the caller: the completion routine
  * queued to the issuing thread (the event is then not signalled, F113), or
- * the event. Nothing of ov is read after Internal is written. */
-static void deliver(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid, int err,
-                    DWORD bytes, DWORD flags) {
+ * the event and, when s is bound to a completion port, a packet there
+ * (F101, F134: not when hEvent's low bit is set). s is the handle the
+ * operation was issued on (INVALID_SOCKET: no packet). Nothing of ov is
+ * read after Internal is written. */
+static void deliver(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
+                    int err, DWORD bytes, DWORD flags) {
     HANDLE event = ov->hEvent;
+    BOOL packet = !routine && !((uintptr_t)event & 1) && s != INVALID_SOCKET && wsp__own_dispatcher;
+    ULONG_PTR status = wsp__ovl_status(err);
     apc_ctx *a = NULL;
     if (routine && tid) {
         a = malloc(sizeof *a);
@@ -124,7 +131,7 @@ static void deliver(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routi
     }
     ov->Offset = flags;
     ov->InternalHigh = bytes;
-    set_internal(ov, wsp__ovl_status(err));
+    set_internal(ov, status);
     int ignored;
     if (a) {
         if (wsp__upcalls.lpWPUQueueApc(tid, run_routine, (DWORD_PTR)a, &ignored) != 0)
@@ -134,6 +141,8 @@ static void deliver(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routi
          * handle without it. */
         wsp__upcalls.lpWPUSetEvent((WSAEVENT)((uintptr_t)event & ~(uintptr_t)1), &ignored);
     }
+    if (packet)
+        ws2__iocp_post(s, ov, status, bytes); /* the handle's port, as Windows keeps it on the file */
     wake_waiters();
 }
 
@@ -147,7 +156,12 @@ HANDLE wsp__ovl_complete_request(LPWSAOVERLAPPED ov, int err, DWORD bytes) {
 
 void wsp__ovl_complete_now(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
                            int err, DWORD bytes, DWORD flags) {
-    deliver(ov, routine, tid, err, bytes, flags);
+    deliver(INVALID_SOCKET, ov, routine, tid, err, bytes, flags);
+}
+
+void wsp__ovl_complete_on(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                          LPWSATHREADID tid, int err, DWORD bytes, DWORD flags) {
+    deliver(s, ov, routine, tid, err, bytes, flags);
 }
 
 /* ---- operations ------------------------------------------------------------ */
@@ -161,6 +175,7 @@ typedef struct op {
     wsp__loop_req req; /* first: the loop hands this back */
     struct op *next;
     wsp__sock *so; /* the socket whose queue holds it (a reference) */
+    SOCKET handle; /* the handle it was issued on: its completion port gets the packet */
     int kind, dir;
     BOOL acceptex; /* aborted with WSA_OPERATION_ABORTED (F127) */
     LPWSAOVERLAPPED ov;
@@ -200,6 +215,7 @@ static op *op_new(wsp__sock *so, int kind, int dir, LPWSAOVERLAPPED ov,
     o->kind = kind, o->dir = dir;
     o->ov = ov;
     if (routine && tid) {
+    o->handle = so->handle;
         o->routine = routine;
         o->tid = *tid;
         o->tidp = &o->tid;
@@ -417,7 +433,7 @@ static op *pop(ovl_state *st, int dir) {
 /* Loop thread: the operation leaves its queue with err. */
 static void finish(op *o, int err) {
     wsp__sock *so = o->so;
-    deliver(o->ov, o->routine, o->tidp, err, (DWORD)o->done, (DWORD)o->out_flags);
+    deliver(o->handle, o->ov, o->routine, o->tidp, err, (DWORD)o->done, (DWORD)o->out_flags);
     atomic_fetch_sub(&so->ovl_queued[o->dir], 1);
     if (o->acceptor)
         wsp__sock_put(o->acceptor);
@@ -542,13 +558,17 @@ static void on_abort(wsp__loop_req *r) {
     free(r);
     abort_all(so);
     update_want(so);
+    BOOL held; /* the handle's slot, kept until the aborts are delivered */
     wsp__sock_put(so);
 }
 
 void wsp__ovl_abort(wsp__sock *so) {
+    BOOL held = ((abort_req *)r)->held;
     if (!atomic_load(&so->ovl_queued[DIR_READ]) && !atomic_load(&so->ovl_queued[DIR_WRITE]))
         return; /* an operation still on its way to the loop sees `closing` there */
     abort_req *r = malloc(sizeof *r);
+    if (held)
+        ws2__handle_put(so->handle);
     if (!r)
         return; /* the close's shutdown wakes the watch, which sees `closing` */
     r->req.run = on_abort;
@@ -560,8 +580,14 @@ void wsp__ovl_abort(wsp__sock *so) {
     }
 }
 
+    /* The handle is being closed: its slot, where its completion port is
+     * kept, stays allocated until the aborted operations have posted their
+     * packets (F124, F127), as Windows keeps the file object for them. */
+    r->held = wsp__own_dispatcher && ws2__handle_hold(so->handle) != NULL;
 /* ---- issuing ---------------------------------------------------------------- */
 
+        if (r->held)
+            ws2__handle_put(so->handle);
 /* Try o at once unless operations are queued before it; else hand it to the
  * loop. Returns 0 / an error (completed here: delivered when it completed,
  * or failed without a completion) or WSA_IO_PENDING. Takes o. */
@@ -575,6 +601,11 @@ static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out
         if (err == RETARGET) {
             /* Accepted at once, the data is still to come. The caller
              * holds the acceptor for this call: o drops its own reference
+    /* F114: a socket bound to a completion port takes no completion routine. */
+    if (o->routine && wsp__own_dispatcher && ws2__iocp_bound(o->handle)) {
+        op_free(o);
+        return WSAEINVAL;
+    }
              * and, like a fresh operation, takes one if it must wait. */
             retarget(o);
             wsp__sock_put(o->so);
@@ -586,7 +617,8 @@ static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out
             *bytes = (DWORD)o->done;
             if (flags_out)
                 *flags_out = (DWORD)o->out_flags;
-            deliver(o->ov, o->routine, o->routine ? caller_tid : NULL, err, (DWORD)o->done, (DWORD)o->out_flags);
+            deliver(o->handle, o->ov, o->routine, o->routine ? caller_tid : NULL, err, (DWORD)o->done,
+                    (DWORD)o->out_flags);
         }
         if (o->acceptor)
             wsp__sock_put(o->acceptor);

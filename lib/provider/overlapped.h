@@ -44,7 +44,9 @@ int wsp__ovl_connect(wsp__sock *so, const struct sockaddr *name, int namelen, co
                      LPWSAOVERLAPPED ov, DWORD *bytes);
 
 /* Deliver a completion for work finished synchronously (an overlapped
- * WSAIoctl, DisconnectEx, an overlapped call on a non-overlapped socket). */
+ * WSAIoctl, DisconnectEx, an overlapped call on a non-overlapped socket).
+ * _on posts a packet to the completion port of s too, as every completion
+ * does on Windows; _now does not (no socket to look at). */
 void wsp__ovl_complete_now(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
                            int err, DWORD bytes, DWORD flags);
 
@@ -62,6 +64,8 @@ BOOL WSPAPI wsp__WSPGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, 
 
 /* extension.c: SIO_GET_EXTENSION_FUNCTION_POINTER targets. */
 BOOL WINAPI wsp__AcceptEx(SOCKET, SOCKET, PVOID, DWORD, DWORD, DWORD, LPDWORD, LPOVERLAPPED);
+void wsp__ovl_complete_on(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                          LPWSATHREADID tid, int err, DWORD bytes, DWORD flags);
 VOID WINAPI wsp__GetAcceptExSockaddrs(PVOID, DWORD, DWORD, DWORD, struct sockaddr **, LPINT, struct sockaddr **,
                                       LPINT);
 BOOL WINAPI wsp__ConnectEx(SOCKET, const struct sockaddr *, int, PVOID, DWORD, LPDWORD, LPOVERLAPPED);

@@ -29,6 +29,7 @@
 #include "ws2.h"
 #include "events.h"
 #include "apc.h"
+#include "iocp.h"
 #include "sys/sys.h"
 
 #include <limits.h>
@@ -419,9 +420,10 @@ HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManual
 BOOL WINAPI SetEvent(HANDLE hEvent) { return WSASetEvent(hEvent); }
 BOOL WINAPI ResetEvent(HANDLE hEvent) { return WSAResetEvent(hEvent); }
 
-/* Only events are kernel objects here; anything else is not a handle. */
+/* Events and completion ports (iocp.c) are the kernel objects here;
+ * anything else is not a handle. */
 BOOL WINAPI CloseHandle(HANDLE hObject) {
-    if (ws2__event_close(hObject) != 0) {
+    if (ws2__event_close(hObject) != 0 && ws2__iocp_close(hObject) != 0) {
         SetLastError(ERROR_INVALID_HANDLE);
         return FALSE;
     }

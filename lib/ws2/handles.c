@@ -12,6 +12,7 @@
  */
 #include "ws2.h"
 #include "handles.h"
+#include "iocp.h"
 #include "common/fault.h"
 
 #include <pthread.h>
@@ -114,12 +115,16 @@ int ws2__handle_create(const ws2__socket *init, SOCKET *out) {
 static void slot_free(slot *sl) {
     void (*destructor)(DWORD_PTR) = sl->destructor;
     DWORD_PTR context = sl->data.context;
+    struct ws2__port *port = sl->data.port;
+    sl->data.port = NULL;
     pthread_mutex_lock(&alloc_lock);
     atomic_store(&sl->word, W_GEN(atomic_load(&sl->word)));
     sl->next_free = free_head;
     free_head = sl->index + 1;
     pthread_mutex_unlock(&alloc_lock);
     atomic_fetch_sub(&live, 1);
+    if (port)
+        ws2__port_put(port); /* the association's reference */
     if (destructor)
         destructor(context);
 }
@@ -143,6 +148,11 @@ static slot *slot_get(SOCKET s, uint64_t need) {
     } while (!atomic_compare_exchange_weak_explicit(&sl->word, &w, w + 1, memory_order_acq_rel,
                                                     memory_order_acquire));
     return sl;
+}
+
+ws2__socket *ws2__handle_hold(SOCKET s) {
+    slot *sl = slot_get(s, W_ALLOC);
+    return sl ? &sl->data : NULL;
 }
 
 ws2__socket *ws2__handle_get(SOCKET s) {

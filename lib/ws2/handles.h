@@ -7,4 +7,9 @@ int ws2__handle_context(SOCKET s, DWORD_PTR *context);
 /* Run destructor(context) when the slot is finally freed (the built-in base
  * provider ties its socket object's life to the handle's this way). */
 void ws2__handle_set_destructor(SOCKET s, void (*destructor)(DWORD_PTR context));
+/* A reference on the slot of s while it is allocated, even after
+ * closesocket (not LIVE): what completes after the close (the aborts of its
+ * pending operations) still finds the handle's completion port. NULL if s
+ * names no allocated slot. Released with ws2__handle_put. */
+ws2__socket *ws2__handle_hold(SOCKET s);
 #endif

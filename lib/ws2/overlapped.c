@@ -6,6 +6,7 @@
  */
 #include "ws2.h"
 #include "events.h"
+#include "iocp.h"
 #include "provider/overlapped.h"
 
 BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer, BOOL fWait,
@@ -39,7 +40,8 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
  * InternalHigh gets the byte count, then Internal the status (never again
  * WSS_OPERATION_IN_PROGRESS), then the event is signalled. Offset and
  * OffsetHigh are the provider's: layered providers keep the flags and the
- * error there for their own WSPGetOverlappedResult. */
+ * error there for their own WSPGetOverlappedResult. A handle bound to a
+ * completion port gets its packet there. */
 int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, DWORD dwError, DWORD cbTransferred,
                                         LPINT lpErrno) {
     ws2__socket *so = ws2__handle_get(s);
@@ -54,8 +56,13 @@ int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, 
         *lpErrno = WSAEFAULT;
         return SOCKET_ERROR;
     }
+    /* hEvent's low bit (no completion-port packet) is read while the
+     * structure is still the layer's. */
+    BOOL packet = !((uintptr_t)lpOverlapped->hEvent & 1);
     HANDLE event = wsp__ovl_complete_request(lpOverlapped, (int)dwError, cbTransferred);
     if (event)
         ws2__event_set(event); /* a closed event: nothing to signal */
+    if (packet)
+        ws2__iocp_post(s, lpOverlapped, wsp__ovl_status((int)dwError), cbTransferred);
     return 0;
 }
