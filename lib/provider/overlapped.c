@@ -212,10 +212,10 @@ static op *op_new(wsp__sock *so, int kind, int dir, LPWSAOVERLAPPED ov,
     if (!o)
         return NULL;
     o->so = so;
+    o->handle = so->handle;
     o->kind = kind, o->dir = dir;
     o->ov = ov;
     if (routine && tid) {
-    o->handle = so->handle;
         o->routine = routine;
         o->tid = *tid;
         o->tidp = &o->tid;
@@ -551,49 +551,54 @@ void wsp__ovl_release(wsp__sock *so) {
 typedef struct abort_req {
     wsp__loop_req req;
     wsp__sock *so;
+    BOOL held; /* the handle's slot, kept until the aborts are delivered */
 } abort_req;
 
 static void on_abort(wsp__loop_req *r) {
     wsp__sock *so = ((abort_req *)r)->so;
+    BOOL held = ((abort_req *)r)->held;
     free(r);
     abort_all(so);
     update_want(so);
-    BOOL held; /* the handle's slot, kept until the aborts are delivered */
+    if (held)
+        ws2__handle_put(so->handle);
     wsp__sock_put(so);
 }
 
 void wsp__ovl_abort(wsp__sock *so) {
-    BOOL held = ((abort_req *)r)->held;
     if (!atomic_load(&so->ovl_queued[DIR_READ]) && !atomic_load(&so->ovl_queued[DIR_WRITE]))
         return; /* an operation still on its way to the loop sees `closing` there */
     abort_req *r = malloc(sizeof *r);
-    if (held)
-        ws2__handle_put(so->handle);
     if (!r)
         return; /* the close's shutdown wakes the watch, which sees `closing` */
     r->req.run = on_abort;
     r->so = so;
+    /* The handle is being closed: its slot, where its completion port is
+     * kept, stays allocated until the aborted operations have posted their
+     * packets (F124, F127), as Windows keeps the file object for them. */
+    r->held = wsp__own_dispatcher && ws2__handle_hold(so->handle) != NULL;
     atomic_fetch_add(&so->refs, 1);
     if (wsp__loop_post(&r->req) != 0) {
+        if (r->held)
+            ws2__handle_put(so->handle);
         free(r);
         wsp__sock_put(so);
     }
 }
 
-    /* The handle is being closed: its slot, where its completion port is
-     * kept, stays allocated until the aborted operations have posted their
-     * packets (F124, F127), as Windows keeps the file object for them. */
-    r->held = wsp__own_dispatcher && ws2__handle_hold(so->handle) != NULL;
 /* ---- issuing ---------------------------------------------------------------- */
 
-        if (r->held)
-            ws2__handle_put(so->handle);
 /* Try o at once unless operations are queued before it; else hand it to the
  * loop. Returns 0 / an error (completed here: delivered when it completed,
  * or failed without a completion) or WSA_IO_PENDING. Takes o. */
 static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out) {
     wsp__sock *so = o->so;
     int err = WSAEWOULDBLOCK;
+    /* F114: a socket bound to a completion port takes no completion routine. */
+    if (o->routine && wsp__own_dispatcher && ws2__iocp_bound(o->handle)) {
+        op_free(o);
+        return WSAEINVAL;
+    }
     /* A connect under way is left to the loop: its outcome, a refusal
      * included, is the completion's (F220). */
     if (o->kind != OP_CONNECT && !atomic_load(&so->ovl_queued[o->dir])) {
@@ -601,11 +606,6 @@ static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out
         if (err == RETARGET) {
             /* Accepted at once, the data is still to come. The caller
              * holds the acceptor for this call: o drops its own reference
-    /* F114: a socket bound to a completion port takes no completion routine. */
-    if (o->routine && wsp__own_dispatcher && ws2__iocp_bound(o->handle)) {
-        op_free(o);
-        return WSAEINVAL;
-    }
              * and, like a fresh operation, takes one if it must wait. */
             retarget(o);
             wsp__sock_put(o->so);
