@@ -126,6 +126,12 @@ typedef union _LARGE_INTEGER {
 } LARGE_INTEGER, *PLARGE_INTEGER;
 #endif
 
+/* ws2posix: the file HANDLE of TransmitFile / TransmitPackets is a POSIX
+ * file descriptor, open for reading and seekable (a regular file), written
+ * W2P_FILE_HANDLE(fd). A NULL handle means "no file", as on Windows, so
+ * descriptor 0 cannot be transmitted. */
+#define W2P_FILE_HANDLE(fd) ((HANDLE)(INT_PTR)(fd))
+
 /* Data sent before and after the file by TransmitFile. */
 typedef struct _TRANSMIT_FILE_BUFFERS {
     LPVOID Head;

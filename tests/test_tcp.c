@@ -830,3 +830,140 @@ Test(tcp, blocking_hook_cancels, .init = start11, .fini = stop, .timeout = 10) {
     cr_expect_eq(recv(v, buf, sizeof buf, 0), 1);
     closesocket(c), closesocket(v);
 }
+
+/* ---- a blocking receive that waits in the kernel (provider/io.c) ----
+ * Once a connected socket's blocking recv has had to wait, its descriptor
+ * is put in blocking mode and later blocking receives wait inside
+ * recvmsg(2). Nothing a Winsock program can see may change: non-blocking
+ * calls stay non-blocking, timeouts, overlapped calls and event selection
+ * work afterwards, completion routines still run while a thread waits. */
+
+struct later {
+    SOCKET s;
+    int delay_ms;
+    const char *data;
+};
+
+static void *send_later(void *p) {
+    struct later *l = p;
+    usleep((useconds_t)l->delay_ms * 1000);
+    send(l->s, l->data, (int)strlen(l->data), 0);
+    return NULL;
+}
+
+/* A recv that waits: the data comes 50 ms later from another thread. */
+static void waiting_recv(SOCKET c, SOCKET v, const char *data) {
+    struct later l = {c, 50, data};
+    pthread_t th;
+    cr_assert_eq(pthread_create(&th, NULL, send_later, &l), 0);
+    char buf[16] = {0};
+    int n = recv(v, buf, sizeof buf, 0);
+    pthread_join(th, NULL);
+    cr_assert_eq(n, (int)strlen(data), "recv: %d (%d)", n, WSAGetLastError());
+    cr_expect_str_eq(buf, data);
+}
+
+Test(tcp, kernel_wait_then_nonblocking, .init = start, .fini = stop, .timeout = 10) {
+    SOCKET c, v;
+    tcp_pair(&c, &v);
+    waiting_recv(c, v, "one");
+    waiting_recv(c, v, "two"); /* in the kernel this time */
+    set_nonblocking(v);
+    char buf[4];
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    EXPECT_ERR(recv(v, buf, sizeof buf, 0), WSAEWOULDBLOCK);
+    cr_expect(ms_since(&t0) < 500, "FIONBIO: no wait");
+    u_long zero = 0;
+    cr_assert_eq(ioctlsocket(v, FIONBIO, &zero), 0);
+    waiting_recv(c, v, "three");
+    /* SO_RCVTIMEO set afterwards still ends a wait (F110) */
+    DWORD ms = 100;
+    cr_assert_eq(setsockopt(v, SOL_SOCKET, SO_RCVTIMEO, (char *)&ms, sizeof ms), 0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    EXPECT_ERR(recv(v, buf, sizeof buf, 0), WSAETIMEDOUT);
+    cr_expect(ms_since(&t0) >= 90, "the timeout was waited");
+    closesocket(c), closesocket(v);
+}
+
+Test(tcp, kernel_wait_then_overlapped_and_events, .init = start, .fini = stop, .timeout = 10) {
+    SOCKET c, v;
+    tcp_pair(&c, &v);
+    waiting_recv(c, v, "one");
+    waiting_recv(c, v, "two");
+    /* overlapped: the loop thread takes the descriptor */
+    char buf[8] = {0};
+    WSABUF wb = {sizeof buf, buf};
+    WSAOVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = WSACreateEvent();
+    DWORD n = 0, f = 0;
+    int r = WSARecv(v, &wb, 1, &n, &f, &ov, NULL);
+    cr_assert(r == 0 || WSAGetLastError() == WSA_IO_PENDING, "WSARecv: %d", WSAGetLastError());
+    cr_assert_eq(send(c, "ovl", 3, 0), 3);
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ov.hEvent, TRUE, 2000, FALSE), WSA_WAIT_EVENT_0);
+    cr_assert(WSAGetOverlappedResult(v, &ov, &n, FALSE, &f));
+    cr_expect_eq(n, 3);
+    WSACloseEvent(ov.hEvent);
+    waiting_recv(c, v, "four"); /* blocking receives go on working */
+    /* WSAEventSelect makes the socket non-blocking (F-table: FIONBIO) */
+    WSAEVENT ev = WSACreateEvent();
+    cr_assert_eq(WSAEventSelect(v, ev, FD_READ), 0);
+    EXPECT_ERR(recv(v, buf, sizeof buf, 0), WSAEWOULDBLOCK);
+    cr_assert_eq(send(c, "ev", 2, 0), 2);
+    cr_expect_eq(WSAWaitForMultipleEvents(1, &ev, TRUE, 2000, FALSE), WSA_WAIT_EVENT_0);
+    cr_expect_eq(recv(v, buf, sizeof buf, 0), 2);
+    WSACloseEvent(ev);
+    closesocket(c), closesocket(v);
+}
+
+static int routine_ran;
+static void CALLBACK routine(DWORD err, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags) {
+    (void)err, (void)bytes, (void)ov, (void)flags;
+    routine_ran++;
+}
+
+struct after_routine {
+    SOCKET apc_peer, peer;
+};
+
+/* Completes the routine's receive, then (after the routine has run in the
+ * blocked thread, or 3 s) sends what the blocked recv waits for. */
+static void *routine_then_data(void *p) {
+    struct after_routine *a = p;
+    usleep(50 * 1000);
+    send(a->apc_peer, "apc", 3, 0);
+    for (int i = 0; i < 300 && !__atomic_load_n(&routine_ran, __ATOMIC_SEQ_CST); i++)
+        usleep(10 * 1000);
+    send(a->peer, "data", 4, 0);
+    return NULL;
+}
+
+/* F105/F214: with a completion routine of its own outstanding, a thread's
+ * blocking recv must stay alertable, although this socket's descriptor was
+ * already waiting in the kernel before. */
+Test(tcp, kernel_wait_stays_alertable, .init = start, .fini = stop, .timeout = 10) {
+    SOCKET c, v, c2, v2;
+    tcp_pair(&c, &v);
+    tcp_pair(&c2, &v2);
+    waiting_recv(c, v, "one");
+    waiting_recv(c, v, "two");
+    routine_ran = 0;
+    char obuf[8];
+    WSABUF wb = {sizeof obuf, obuf};
+    WSAOVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    DWORD n = 0, f = 0;
+    int r = WSARecv(v2, &wb, 1, &n, &f, &ov, routine);
+    cr_assert(r == SOCKET_ERROR && WSAGetLastError() == WSA_IO_PENDING, "WSARecv: %d %d", r, WSAGetLastError());
+    struct after_routine a = {c2, c};
+    pthread_t th;
+    cr_assert_eq(pthread_create(&th, NULL, routine_then_data, &a), 0);
+    char buf[8] = {0};
+    int got = recv(v, buf, sizeof buf, 0);
+    int ran_during = __atomic_load_n(&routine_ran, __ATOMIC_SEQ_CST);
+    pthread_join(th, NULL);
+    cr_expect_eq(got, 4, "recv: %d (%d)", got, WSAGetLastError());
+    cr_expect_eq(ran_during, 1, "the routine ran inside the blocked recv");
+    closesocket(c), closesocket(v), closesocket(c2), closesocket(v2);
+}

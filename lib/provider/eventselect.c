@@ -408,6 +408,7 @@ static int select_events(SOCKET s, int mode, WSAEVENT event, HWND hwnd, unsigned
     /* Either call makes the socket non-blocking, even with mask 0, and it
      * stays so (the WSAEventSelect page). */
     atomic_store(&so->nonblocking, 1);
+    wsp__kblock_never(so); /* the loop thread watches it now (io.c) */
     news now;
     memset(&now, 0, sizeof now);
     pthread_mutex_lock(&st->lock);

@@ -1,7 +1,8 @@
 /*
  * The Microsoft extension functions handed out by
  * SIO_GET_EXTENSION_FUNCTION_POINTER (ioctl.c's table): AcceptEx,
- * GetAcceptExSockaddrs, ConnectEx, DisconnectEx, WSARecvMsg. A program calls
+ * GetAcceptExSockaddrs, ConnectEx, DisconnectEx, WSARecvMsg, WSASendMsg
+ * (TransmitFile and TransmitPackets: transmit.c). A program calls
  * them directly, not through the dispatcher, so, as mswsock.dll does on
  * Windows, they look the socket up themselves and set the thread's last
  * error (the one place in the provider that calls WSASetLastError).
@@ -199,6 +200,83 @@ INT WINAPI wsp__WSARecvMsg(SOCKET s, LPWSAMSG lpMsg, LPDWORD lpdwNumberOfBytesRe
     }
     WSASetLastError(0);
     return 0;
+}
+
+/* ---- WSASendMsg ---- */
+
+/* F240: an unbound datagram socket is bound (as a send would bind it) even
+ * when the call then fails for want of a byte count. */
+static void implicit_bind(wsp__sock *so) {
+    SOCKADDR_STORAGE any;
+    memset(&any, 0, sizeof any);
+    any.ss_family = (ADDRESS_FAMILY)so->af;
+    int len = so->af == AF_INET6 ? (int)sizeof(SOCKADDR_IN6) : (int)sizeof(SOCKADDR_IN);
+    if ((so->af == AF_INET || so->af == AF_INET6) && atomic_load(&so->state) == WSP__S_NEW &&
+        sys__bind(so->fd, &any, len) == 0)
+        atomic_compare_exchange_strong(&so->state, &(int){WSP__S_NEW}, WSP__S_BOUND);
+}
+
+/* WSASendMsg as WS2_32 hands it down (SIO_EXT_SENDMSG) and as the
+ * extension pointer calls it: a datagram send with a destination and
+ * control data (IP_PKTINFO, IPV6_PKTINFO: lib/sys/cmsg.c). */
+int wsp__ext_sendmsg(wsp__sock *so, const WSASENDMSG *a, LPWSATHREADID tid) {
+    LPWSAMSG m = a->lpMsg;
+    DWORD bytes = 0;
+    int err;
+    if (!m)
+        return WSAEFAULT; /* F240: and no implicit bind */
+    if (so->type == SOCK_STREAM)
+        return WSAEINVAL; /* F240 */
+    if (!a->lpOverlapped && !a->lpNumberOfBytesSent) {
+        implicit_bind(so);
+        return WSAEFAULT; /* F240 */
+    }
+    if ((m->dwBufferCount && !m->lpBuffers) || (m->Control.len && !m->Control.buf))
+        return WSAEFAULT;
+    if (atomic_load(&so->shut) & 2)
+        return WSAESHUTDOWN;
+    const void *ctl = m->Control.len ? m->Control.buf : NULL;
+    if (a->lpOverlapped && (so->flags & WSA_FLAG_OVERLAPPED)) {
+        err = wsp__ovl_sendmsg(so, m->lpBuffers, m->dwBufferCount, a->dwFlags, m->name, m->name ? m->namelen : 0,
+                               ctl, m->Control.len, a->lpOverlapped, a->lpCompletionRoutine, tid, &bytes);
+    } else {
+        wsp__timer t = {atomic_load(&so->sndtimeo), 0};
+        size_t sent = 0;
+        while ((err = sys__sendmsg(so->fd, (const sys_wbuf_t *)m->lpBuffers, m->dwBufferCount, (int)a->dwFlags,
+                                   m->name, m->name ? m->namelen : 0, ctl, m->Control.len, &sent)) == WSAEWOULDBLOCK &&
+               (err = wsp__would_block(so, WSP__WAIT_WRITE, &t, NULL)) == 0)
+            ;
+        bytes = (DWORD)sent;
+        if (!err && a->lpOverlapped) /* F47: a non-overlapped socket completes it at once */
+            wsp__ovl_complete_now(a->lpOverlapped, a->lpCompletionRoutine, tid, 0, bytes, 0);
+    }
+    if (err == WSAEWOULDBLOCK)
+        wsp__evsel_reenable(so, FD_WRITE);
+    if (!err || err == WSA_IO_PENDING) /* F239 */
+        atomic_compare_exchange_strong(&so->state, &(int){WSP__S_NEW}, WSP__S_BOUND);
+    if (!err && a->lpNumberOfBytesSent)
+        *a->lpNumberOfBytesSent = bytes;
+    return err;
+}
+
+INT WSAAPI wsp__WSASendMsg(SOCKET s, LPWSAMSG lpMsg, DWORD dwFlags, LPDWORD lpNumberOfBytesSent,
+                           LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
+    int err;
+    wsp__sock *so = wsp__sock_get(s, &err);
+    if (!so) {
+        WSASetLastError(WSAENOTSOCK); /* F89 */
+        return SOCKET_ERROR;
+    }
+    WSATHREADID tid, *tidp = NULL;
+    if (lpOverlapped && lpCompletionRoutine && wsp__upcalls.lpWPUOpenCurrentThread(&tid, &err) == 0)
+        tidp = &tid;
+    WSASENDMSG a = {lpMsg, dwFlags, lpNumberOfBytesSent, lpOverlapped, lpCompletionRoutine};
+    err = wsp__ext_sendmsg(so, &a, tidp);
+    if (tidp)
+        wsp__upcalls.lpWPUCloseThread(tidp, &(int){0});
+    wsp__sock_put(so);
+    WSASetLastError(err);
+    return err ? SOCKET_ERROR : 0;
 }
 
 /* mswsock.dll exports these two by name as well. */

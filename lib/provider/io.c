@@ -12,6 +12,9 @@
  */
 #include "io.h"
 #include "overlapped.h"
+#include "ws2/apc.h"
+
+#include <sched.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +185,71 @@ int WSPAPI wsp__WSPSendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPD
 
 #define POLL_FIRST_RUN 16
 
+/*
+ * Kernel-blocking receive. A blocking receive that waits with poll(2) costs
+ * a second system call and poll's heavier sleep and wake-up: a 64-byte
+ * ping-pong ran at 0.8 of plain blocking recv(2) that way. So a connected
+ * stream socket whose blocking receive had to wait gets its descriptor put
+ * in blocking mode, and its later blocking receives block in recvmsg(2)
+ * itself, when nothing else needs the wait to be a poll:
+ *  - closesocket from another thread still wakes it: WSPCloseSocket shuts
+ *    the descriptor down when another thread is inside a call (F214);
+ *  - no completion routine can be queued to the thread while it blocks: it
+ *    has none queued and no WSATHREADID open (ws2__apc_quiet), and only the
+ *    thread itself opens one (so the wait need not be alertable, F105);
+ *  - no SO_RCVTIMEO (the poll keeps that deadline), no Winsock 1.1 hook;
+ *  - no other user that must not block: the seam's sends and receives are
+ *    MSG_DONTWAIT unless asked (SYS_MSG_BLOCK), and before the loop thread,
+ *    event selection, a file transfer or a duplicate in another process
+ *    uses the descriptor, wsp__kblock_never makes it O_NONBLOCK for good.
+ */
+static int kblock_eligible(wsp__sock *so, int flags, const wsp__timer *t) {
+    if (!wsp__own_dispatcher || t->timeout_ms || (flags & ~MSG_PEEK) ||
+        atomic_load_explicit(&so->kblock, memory_order_relaxed) < 0 ||
+        atomic_load_explicit(&so->state, memory_order_relaxed) != WSP__S_CONNECTED)
+        return 0;
+    LPBLOCKINGCALLBACK hook = NULL;
+    DWORD_PTR ctx = 0;
+    int ignored;
+    if (wsp__upcalls.lpWPUQueryBlockingCallback &&
+        (wsp__upcalls.lpWPUQueryBlockingCallback(so->info.dwCatalogEntryId, &hook, &ctx, &ignored) != 0 || hook))
+        return 0;
+    return ws2__apc_quiet();
+}
+
+/* Put the descriptor in blocking mode; TRUE when it is. */
+static int kblock_on(wsp__sock *so) {
+    int st = WSP__KB_OFF;
+    if (!atomic_compare_exchange_strong(&so->kblock, &st, WSP__KB_SWITCHING))
+        return st == WSP__KB_ON;
+    int ok = sys__ioctl_fionbio(so->fd, 0) == 0;
+    atomic_store(&so->kblock, ok ? WSP__KB_ON : WSP__KB_NEVER);
+    return ok;
+}
+
+void wsp__kblock_never(wsp__sock *so) {
+    for (;;) {
+        int st = atomic_load(&so->kblock);
+        if (st == WSP__KB_NEVER)
+            return;
+        if (st == WSP__KB_SWITCHING) {
+            sched_yield(); /* one fcntl(2) away */
+            continue;
+        }
+        if (atomic_compare_exchange_weak(&so->kblock, &st, WSP__KB_NEVER)) {
+            if (st == WSP__KB_ON)
+                sys__ioctl_fionbio(so->fd, 1);
+            return;
+        }
+    }
+}
+
+/* Pairs with WSPCloseSocket as wait.c's check does. */
+static int closing_now(wsp__sock *so) {
+    atomic_thread_fence(memory_order_seq_cst);
+    return atomic_load(&so->closing);
+}
+
 static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct sockaddr *from, LPINT fromlen,
                      size_t *received, int *flags_out) {
     wsp__timer t = {atomic_load_explicit(&so->rcvtimeo, memory_order_relaxed), 0};
@@ -198,7 +266,8 @@ static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct 
      * after a failed try (close, SO_RCVTIMEO, hooks, APCs alike). */
     int adaptive = what == WSP__WAIT_READ && is_stream(so) &&
                    !atomic_load_explicit(&so->nonblocking, memory_order_relaxed);
-    if (adaptive) {
+    int kb = adaptive && kblock_eligible(so, flags, &t);
+    if (adaptive && !(kb && atomic_load_explicit(&so->kblock, memory_order_relaxed) == WSP__KB_ON)) {
         int left = atomic_load_explicit(&so->recv_poll_first, memory_order_relaxed);
         if (left > 0) {
             atomic_store_explicit(&so->recv_poll_first, left - 1, memory_order_relaxed);
@@ -208,7 +277,20 @@ static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct 
     }
     for (;;) {
         short ready = 0;
-        err = sys__recvmsg(so->fd, (const sys_wbuf_t *)b, n, flags, from, fromlen, NULL, NULL, &got, flags_out);
+        int block = kb && atomic_load_explicit(&so->kblock, memory_order_relaxed) == WSP__KB_ON ? SYS_MSG_BLOCK : 0;
+        if (block) {
+            if (closing_now(so))
+                return WSAEINTR;
+            int was_blocking = wsp__blocking;
+            wsp__blocking = 1;
+            err = sys__recvmsg(so->fd, (const sys_wbuf_t *)b, n, flags | block, from, fromlen, NULL, NULL, &got,
+                               flags_out);
+            wsp__blocking = was_blocking;
+            if (err == WSAEWOULDBLOCK) /* O_NONBLOCK after all (another process?): poll from now on */
+                wsp__kblock_never(so), kb = 0;
+        } else {
+            err = sys__recvmsg(so->fd, (const sys_wbuf_t *)b, n, flags, from, fromlen, NULL, NULL, &got, flags_out);
+        }
         /* recv(MSG_OOB) with no urgent byte waiting: Linux says EINVAL at
          * once; Windows waits for one (or says WSAEWOULDBLOCK), except with
          * SO_OOBINLINE on, where it is WSAEINVAL (F163). */
@@ -216,6 +298,8 @@ static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct 
             err = WSAEWOULDBLOCK;
         if (err != WSAEWOULDBLOCK)
             break;
+        if (kb && !block && kblock_on(so))
+            continue; /* and wait in the kernel */
         if (adaptive)
             atomic_store_explicit(&so->recv_poll_first, POLL_FIRST_RUN, memory_order_relaxed);
         if ((err = wsp__would_block(so, what, &t, &ready)) != 0)

@@ -35,6 +35,9 @@ static const struct extension {
     {WSAID_CONNECTEX, (void (*)(void))wsp__ConnectEx},
     {WSAID_DISCONNECTEX, (void (*)(void))wsp__DisconnectEx},
     {WSAID_WSARECVMSG, (void (*)(void))wsp__WSARecvMsg},
+    {WSAID_WSASENDMSG, (void (*)(void))wsp__WSASendMsg},
+    {WSAID_TRANSMITFILE, (void (*)(void))wsp__TransmitFile},
+    {WSAID_TRANSMITPACKETS, (void (*)(void))wsp__TransmitPackets},
 };
 
 static int find_extension(const GUID *id, void (**fn)(void)) {
@@ -161,6 +164,22 @@ int WSPAPI wsp__WSPIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DW
         bytes = sizeof fn;
         break;
     }
+    case SIO_EXT_SENDMSG:
+        /* WSASendMsg as WS2_32 hands it to the provider: its arguments,
+         * its WSAOVERLAPPED included, in a WSASENDMSG block; the call's own
+         * lpOverlapped is not used. */
+        if (!lpvInBuffer || cbInBuffer < sizeof(WSASENDMSG)) {
+            err = WSAEFAULT;
+            break;
+        }
+        err = wsp__ext_sendmsg(so, (const WSASENDMSG *)lpvInBuffer, lpThreadId);
+        *lpcbBytesReturned = 0;
+        wsp__sock_put(so);
+        if (err) {
+            *lpErrno = err;
+            return SOCKET_ERROR;
+        }
+        return 0;
     case SIO_BASE_HANDLE:
     case SIO_BSP_HANDLE:
     case SIO_BSP_HANDLE_SELECT:

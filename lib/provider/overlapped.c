@@ -636,6 +636,7 @@ static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out
             o->tid_owned = TRUE;
         }
     }
+    wsp__kblock_never(o->so); /* the loop thread must never block on it (io.c) */
     atomic_fetch_add(&o->so->refs, 1);
     atomic_fetch_add(&o->so->ovl_queued[o->dir], 1);
     o->req.run = on_post;

@@ -37,6 +37,21 @@ int wsp__ovl_recv(wsp__sock *so, const WSABUF *b, DWORD n, DWORD *flags, struct 
                   LPWSAMSG msg, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
                   DWORD *bytes);
 
+/* WSASendMsg: wsp__ovl_send with control data (WSACMSGHDR records, copied). */
+int wsp__ovl_sendmsg(wsp__sock *so, const WSABUF *b, DWORD n, DWORD flags, const struct sockaddr *to, int tolen,
+                     const void *control, size_t ctl_len, LPWSAOVERLAPPED ov,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid, DWORD *bytes);
+
+/* TransmitFile / TransmitPackets (transmit.c): a plan of memory and file
+ * pieces. wsp__xmit_step sends what the socket takes now (0 when all is
+ * sent, WSAEWOULDBLOCK to come back, or an error), adding to *done;
+ * wsp__ovl_transmit queues it as an operation of the write direction and
+ * takes x. */
+typedef struct wsp__xmit wsp__xmit;
+int wsp__xmit_step(wsp__sock *so, wsp__xmit *x, size_t *done);
+void wsp__xmit_free(wsp__xmit *x);
+int wsp__ovl_transmit(wsp__sock *so, wsp__xmit *x, LPWSAOVERLAPPED ov, DWORD *bytes);
+
 /* AcceptEx / ConnectEx / DisconnectEx work (extension.c validates). */
 int wsp__ovl_accept(wsp__sock *l, wsp__sock *a, char *out, DWORD recvlen, DWORD locallen, DWORD remotelen,
                     LPWSAOVERLAPPED ov, DWORD *bytes);
@@ -71,5 +86,11 @@ VOID WINAPI wsp__GetAcceptExSockaddrs(PVOID, DWORD, DWORD, DWORD, struct sockadd
 BOOL WINAPI wsp__ConnectEx(SOCKET, const struct sockaddr *, int, PVOID, DWORD, LPDWORD, LPOVERLAPPED);
 BOOL WINAPI wsp__DisconnectEx(SOCKET, LPOVERLAPPED, DWORD, DWORD);
 INT WINAPI wsp__WSARecvMsg(SOCKET, LPWSAMSG, LPDWORD, LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE);
+INT WSAAPI wsp__WSASendMsg(SOCKET, LPWSAMSG, DWORD, LPDWORD, LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE);
+BOOL WINAPI wsp__TransmitFile(SOCKET, HANDLE, DWORD, DWORD, LPOVERLAPPED, LPTRANSMIT_FILE_BUFFERS, DWORD);
+BOOL WINAPI wsp__TransmitPackets(SOCKET, LPTRANSMIT_PACKETS_ELEMENT, DWORD, DWORD, LPOVERLAPPED, DWORD);
+/* SIO_EXT_SENDMSG (ioctl.c): WSASendMsg as WS2_32 hands it to the provider;
+ * 0 or the WSA error (WSA_IO_PENDING included). */
+int wsp__ext_sendmsg(wsp__sock *so, const WSASENDMSG *a, LPWSATHREADID tid);
 
 #endif

@@ -57,6 +57,8 @@ int WSPAPI wsp__WSPDuplicateSocket(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_IN
     if (!so)
         return SOCKET_ERROR;
     int err;
+    /* Another process will share the descriptor's mode: O_NONBLOCK (io.c). */
+    wsp__kblock_never(so);
     /* F280: the process id is checked before the structure pointer. */
     if ((err = sys__share_target_ok(dwProcessId)) != 0)
         goto out;
@@ -115,6 +117,7 @@ SOCKET wsp__share_claim(LPWSAPROTOCOL_INFOW info, GROUP g, DWORD dwFlags, LPINT 
         goto fail;
     }
     so->fd = fd;
+    so->kblock = WSP__KB_NEVER; /* shared with the process that duplicated it (io.c) */
     /* F282: the duplicate is the source's socket, whatever af, type and
      * protocol the caller named. */
     so->af = snap.af, so->type = snap.type, so->protocol = snap.protocol;

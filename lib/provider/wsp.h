@@ -26,9 +26,11 @@ typedef struct wsp__sock {
     WSAPROTOCOL_INFOW info;   /* as received (under a layer: the base entry's own, by the propagation rule) */
 
     /* Modes set by ioctlsocket/setsockopt and read by the I/O paths. The
-     * descriptor itself is always O_NONBLOCK: a blocking call tries the
-     * system call, and waits (poll) only when it would block. */
+     * descriptor is O_NONBLOCK (a blocking call tries the system call, and
+     * waits with poll only when it would block), except where io.c lets a
+     * connected stream's blocking receives block in the kernel (kblock). */
     _Atomic int nonblocking;  /* FIONBIO */
+    _Atomic int kblock;       /* WSP__KB_*: the descriptor's mode (io.c) */
     _Atomic int recv_poll_first; /* io.c: blocking stream receives left that
                                     wait (poll) before trying: the last one
                                     had to wait; a hint, relaxed */
@@ -66,6 +68,15 @@ typedef struct wsp__sock {
 } wsp__sock;
 
 enum { WSP__BUF_RCV = 1, WSP__BUF_SND = 2 };
+
+/* kblock: O_NONBLOCK (OFF), being switched, blocking (ON), or O_NONBLOCK for
+ * good (NEVER): the loop thread or another process uses the descriptor. */
+enum { WSP__KB_NEVER = -1, WSP__KB_OFF = 0, WSP__KB_ON = 1, WSP__KB_SWITCHING = 2 };
+
+/* Before the loop thread, WSAEventSelect/WSAAsyncSelect, a file transfer or
+ * another process gets the descriptor: make it O_NONBLOCK for good, so that
+ * nothing but io.c's blocking receive can ever block in the kernel (io.c). */
+void wsp__kblock_never(wsp__sock *so);
 
 enum { WSP__S_NEW, WSP__S_BOUND, WSP__S_LISTENING, WSP__S_CONNECTING, WSP__S_CONNECTED };
 

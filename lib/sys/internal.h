@@ -28,6 +28,9 @@ int sys__addr_to_w(const struct sockaddr_storage *ss, socklen_t len,
 /* The Windows size of an address of a POSIX family (0 if unknown). */
 int sys__w_addr_size(int af);
 
+/* sys.c: errno of a failed send -> what Winsock says (EAGAIN, EPIPE refined). */
+int sys__send_error(int fd, int errnum, int has_address);
+
 /* errors.c */
 int sys__wsa_error(int errnum);
 

@@ -111,7 +111,7 @@ static int again_error(int fd) {
   return SYS_WSAEWOULDBLOCK;
 }
 
-static int send_error(int fd, int errnum, int has_address) {
+int sys__send_error(int fd, int errnum, int has_address) {
   if (errnum == EAGAIN || errnum == EWOULDBLOCK)
     return again_error(fd);
   if (errnum == EPIPE)
@@ -399,7 +399,7 @@ static int send_common(int fd, struct iovec *iov, size_t niov, int w_flags,
   while (n < 0 && errno == EINTR);
   SYS_TRACE(n, "sendmsg(%d, %zu buffer(s), MSG_NOSIGNAL%s)", fd, niov, flags ? "|..." : "");
   if (n < 0)
-    return send_error(fd, errno, w_to != NULL);
+    return sys__send_error(fd, errno, w_to != NULL);
   *sent = (size_t)n;
   return 0;
 }

@@ -114,6 +114,19 @@ int sys__recvmsg(int fd, const sys_wbuf_t *bufs, uint32_t nbufs, int w_flags,
                  void *control, size_t *control_len,
                  size_t *received, int *w_flags_out);
 
+/* --- files (TransmitFile, TransmitPackets: transmit.c) ------------------------ */
+
+/* A file descriptor's size and current position; not a readable file
+ * (closed, a directory, a socket) -> WSA_INVALID_HANDLE (6), one without
+ * positions (a pipe) -> WSAEINVAL. */
+int sys__file_info(int fd, int64_t *size, int64_t *pos);
+int sys__file_seek(int fd, int64_t pos);
+int sys__pread(int fd, void *buf, size_t len, int64_t off, size_t *got);
+/* Up to count bytes of fd from off to the (non-blocking) socket: sendfile(2),
+ * else pread + send.  *sent 0 with 0 returned: the end of the file.  The
+ * file position does not move. */
+int sys__sendfile(int sock, int fd, int64_t off, size_t count, size_t *sent);
+
 /* --- options --------------------------------------------------------------- */
 
 /* Windows level + name, Windows value layout.  Unknown level -> WSAEINVAL,

@@ -136,6 +136,20 @@ int ws2__apc_run(void) {
     }
 }
 
+BOOL ws2__apc_quiet(void) {
+    ws2__apc_queue *q = current;
+    if (!q)
+        return TRUE;
+    /* Acquire: pairs with the release of the last WPUCloseThread, after
+     * which whatever its holder queued is visible in head. */
+    if (atomic_load_explicit(&q->refs, memory_order_acquire) != 1)
+        return FALSE;
+    pthread_mutex_lock(&q->lock);
+    BOOL empty = q->head == NULL;
+    pthread_mutex_unlock(&q->lock);
+    return empty;
+}
+
 int ws2__apc_open_current(LPWSATHREADID id) {
     if (!id)
         return WSAEFAULT;

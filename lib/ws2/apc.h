@@ -27,6 +27,12 @@ int ws2__apc_wake_fd(void);
  * they queue themselves); returns how many ran. */
 int ws2__apc_run(void);
 
+/* TRUE when no completion routine can reach the calling thread before it
+ * next opens a WSATHREADID itself: nothing is queued and no WSATHREADID
+ * naming it is open (only the thread itself opens one). A blocking call may
+ * then block in the kernel instead of an alertable poll (provider/io.c). */
+BOOL ws2__apc_quiet(void);
+
 /* WPUOpenCurrentThread / WPUCloseThread / WPUQueueApc: 0 or a WSA code. */
 int ws2__apc_open_current(LPWSATHREADID id);
 int ws2__apc_close_thread(LPWSATHREADID id);

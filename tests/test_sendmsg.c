@@ -1,0 +1,294 @@
+/* WSASendMsg: by name (WS2_32 routes it to the provider through WSPIoctl
+ * SIO_EXT_SENDMSG) and through WSAID_WSASENDMSG; blocking, overlapped with
+ * an event and with a completion routine; IP_PKTINFO / IPV6_PKTINFO control
+ * data read back with WSARecvMsg. Facts: windows-behaviour.md F89, F239,
+ * F240. */
+#include <criterion/criterion.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+#include <mswsock.h>
+#include <string.h>
+
+#include "pairs.h"
+
+static const IN6_ADDR lo6 = {.s6_addr = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
+
+static void setup(void) {
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+}
+static void teardown(void) { WSACleanup(); }
+TestSuite(sendmsg, .init = setup, .fini = teardown);
+
+static void *ext(SOCKET s, GUID id) {
+    void *fn = NULL;
+    DWORD n = 0;
+    cr_assert_eq(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &n, NULL, NULL), 0,
+                 "%d", WSAGetLastError());
+    cr_assert_not_null(fn);
+    return fn;
+}
+
+/* A bound UDP receiver on 127.0.0.1 with IP_PKTINFO on. */
+static SOCKET receiver4(struct sockaddr_in *a) {
+    SOCKET r = socket(AF_INET, SOCK_DGRAM, 0);
+    *a = loopback(0);
+    cr_assert_eq(bind(r, (struct sockaddr *)a, sizeof *a), 0);
+    int len = sizeof *a;
+    getsockname(r, (struct sockaddr *)a, &len);
+    DWORD on = 1;
+    cr_assert_eq(setsockopt(r, IPPROTO_IP, IP_PKTINFO, (char *)&on, sizeof on), 0);
+    return r;
+}
+
+static BOOL bound(SOCKET s) {
+    SOCKADDR_STORAGE ss;
+    int len = sizeof ss;
+    return getsockname(s, (struct sockaddr *)&ss, &len) == 0;
+}
+
+Test(sendmsg, not_a_socket) {
+    char d[] = "x";
+    WSABUF b = {1, d};
+    WSAMSG m = {NULL, 0, &b, 1, {0, NULL}, 0};
+    DWORD n;
+    cr_assert_eq(WSASendMsg(INVALID_SOCKET, &m, 0, &n, NULL, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAENOTSOCK); /* F89 */
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
+    LPFN_WSASENDMSG fn = ext(s, (GUID)WSAID_WSASENDMSG);
+    cr_assert_eq(fn(INVALID_SOCKET, &m, 0, &n, NULL, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAENOTSOCK);
+    closesocket(s);
+}
+
+/* F240 */
+Test(sendmsg, bad_arguments) {
+    struct sockaddr_in a;
+    SOCKET r = receiver4(&a);
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
+    char d[] = "data";
+    WSABUF b = {4, d};
+    WSAMSG m = {(struct sockaddr *)&a, sizeof a, &b, 1, {0, NULL}, 0};
+    DWORD n = 0;
+    cr_assert_eq(WSASendMsg(s, NULL, 0, &n, NULL, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT);
+    cr_assert_eq(WSASendMsg(s, NULL, 0, NULL, NULL, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT);
+    cr_assert(!bound(s)); /* no implicit bind then */
+    cr_assert_eq(WSASendMsg(s, &m, 0, NULL, NULL, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT);
+    cr_assert(bound(s)); /* but the socket was bound all the same */
+    /* buffers missing, control data missing */
+    WSAMSG nobuf = {(struct sockaddr *)&a, sizeof a, NULL, 1, {0, NULL}, 0};
+    cr_assert_eq(WSASendMsg(s, &nobuf, 0, &n, NULL, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT);
+    WSAMSG noctl = {(struct sockaddr *)&a, sizeof a, &b, 1, {64, NULL}, 0};
+    cr_assert_eq(WSASendMsg(s, &noctl, 0, &n, NULL, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT);
+    /* control data of a kind that cannot be sent */
+    union {
+        WSACMSGHDR h;
+        char space[WSA_CMSG_SPACE(sizeof(int))];
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    ctl.h.cmsg_len = WSA_CMSG_LEN(sizeof(int));
+    ctl.h.cmsg_level = SOL_SOCKET;
+    ctl.h.cmsg_type = 0x1234;
+    WSAMSG badctl = {(struct sockaddr *)&a, sizeof a, &b, 1, {sizeof ctl, ctl.space}, 0};
+    cr_assert_eq(WSASendMsg(s, &badctl, 0, &n, NULL, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL);
+    /* F240: a stream socket */
+    SOCKET t = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_eq(WSASendMsg(t, &m, 0, &n, NULL, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL);
+    closesocket(t);
+    closesocket(s);
+    closesocket(r);
+}
+
+/* F239: a send from an unbound socket binds it; last error 0. */
+Test(sendmsg, implicit_bind) {
+    struct sockaddr_in a;
+    SOCKET r = receiver4(&a);
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
+    cr_assert(!bound(s));
+    char d[] = "hello";
+    WSABUF b = {5, d};
+    WSAMSG m = {(struct sockaddr *)&a, sizeof a, &b, 1, {0, NULL}, 0};
+    DWORD n = 0;
+    WSASetLastError(1234);
+    cr_assert_eq(WSASendMsg(s, &m, 0, &n, NULL, NULL), 0, "%d", WSAGetLastError());
+    cr_assert_eq(WSAGetLastError(), 0);
+    cr_assert_eq(n, 5);
+    cr_assert(bound(s));
+    char got[16];
+    cr_assert_eq(recv(r, got, sizeof got, 0), 5);
+    cr_assert_eq(memcmp(got, "hello", 5), 0);
+    closesocket(s);
+    closesocket(r);
+}
+
+/* IP_PKTINFO: the source address chosen by the sender, seen in the
+ * receiver's IP_PKTINFO (its destination) through WSARecvMsg. Several
+ * buffers make one datagram. */
+Test(sendmsg, pktinfo_ipv4) {
+    struct sockaddr_in a;
+    SOCKET r = receiver4(&a);
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
+    union {
+        WSACMSGHDR h;
+        char space[WSA_CMSG_SPACE(sizeof(IN_PKTINFO))];
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    ctl.h.cmsg_len = WSA_CMSG_LEN(sizeof(IN_PKTINFO));
+    ctl.h.cmsg_level = IPPROTO_IP;
+    ctl.h.cmsg_type = IP_PKTINFO;
+    IN_PKTINFO pi = {0};
+    pi.ipi_addr.s_addr = htonl(INADDR_LOOPBACK);
+    memcpy(WSA_CMSG_DATA(&ctl.h), &pi, sizeof pi);
+    char d1[] = "pkt", d2[] = "info";
+    WSABUF b[2] = {{3, d1}, {4, d2}};
+    WSAMSG m = {(struct sockaddr *)&a, sizeof a, b, 2, {sizeof ctl, ctl.space}, 0};
+    DWORD n = 0;
+    cr_assert_eq(WSASendMsg(s, &m, 0, &n, NULL, NULL), 0, "%d", WSAGetLastError());
+    cr_assert_eq(n, 7);
+    LPFN_WSARECVMSG recvmsg_ = ext(r, (GUID)WSAID_WSARECVMSG);
+    char data[16], cbuf[64];
+    WSABUF rb = {sizeof data, data};
+    struct sockaddr_in from;
+    WSAMSG rm = {(struct sockaddr *)&from, sizeof from, &rb, 1, {sizeof cbuf, cbuf}, 0};
+    cr_assert_eq(recvmsg_(r, &rm, &n, NULL, NULL), 0, "%d", WSAGetLastError());
+    cr_assert_eq(n, 7);
+    cr_assert_eq(memcmp(data, "pktinfo", 7), 0);
+    cr_assert_eq(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+    BOOL seen = FALSE;
+    for (WSACMSGHDR *c = WSA_CMSG_FIRSTHDR(&rm); c; c = WSA_CMSG_NXTHDR(&rm, c))
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            IN_PKTINFO got;
+            memcpy(&got, WSA_CMSG_DATA(c), sizeof got);
+            cr_assert_eq(got.ipi_addr.s_addr, htonl(INADDR_LOOPBACK));
+            seen = TRUE;
+        }
+    cr_assert(seen);
+    closesocket(s);
+    closesocket(r);
+}
+
+Test(sendmsg, pktinfo_ipv6) {
+    SOCKET r = socket(AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 a;
+    memset(&a, 0, sizeof a);
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = lo6;
+    if (bind(r, (struct sockaddr *)&a, sizeof a) != 0) {
+        closesocket(r);
+        cr_skip_test("no IPv6 loopback here");
+    }
+    int len = sizeof a;
+    getsockname(r, (struct sockaddr *)&a, &len);
+    DWORD on = 1;
+    cr_assert_eq(setsockopt(r, IPPROTO_IPV6, IPV6_PKTINFO, (char *)&on, sizeof on), 0);
+    SOCKET s = socket(AF_INET6, SOCK_DGRAM, 0);
+    union {
+        WSACMSGHDR h;
+        char space[WSA_CMSG_SPACE(sizeof(IN6_PKTINFO))];
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    ctl.h.cmsg_len = WSA_CMSG_LEN(sizeof(IN6_PKTINFO));
+    ctl.h.cmsg_level = IPPROTO_IPV6;
+    ctl.h.cmsg_type = IPV6_PKTINFO;
+    IN6_PKTINFO pi;
+    memset(&pi, 0, sizeof pi);
+    pi.ipi6_addr = lo6;
+    memcpy(WSA_CMSG_DATA(&ctl.h), &pi, sizeof pi);
+    char d[] = "six";
+    WSABUF b = {3, d};
+    WSAMSG m = {(struct sockaddr *)&a, sizeof a, &b, 1, {sizeof ctl, ctl.space}, 0};
+    DWORD n = 0;
+    cr_assert_eq(WSASendMsg(s, &m, 0, &n, NULL, NULL), 0, "%d", WSAGetLastError());
+    cr_assert_eq(n, 3);
+    LPFN_WSARECVMSG recvmsg_ = ext(r, (GUID)WSAID_WSARECVMSG);
+    char data[16], cbuf[64];
+    WSABUF rb = {sizeof data, data};
+    struct sockaddr_in6 from;
+    WSAMSG rm = {(struct sockaddr *)&from, sizeof from, &rb, 1, {sizeof cbuf, cbuf}, 0};
+    cr_assert_eq(recvmsg_(r, &rm, &n, NULL, NULL), 0, "%d", WSAGetLastError());
+    cr_assert_eq(n, 3);
+    BOOL seen = FALSE;
+    for (WSACMSGHDR *c = WSA_CMSG_FIRSTHDR(&rm); c; c = WSA_CMSG_NXTHDR(&rm, c))
+        if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+            IN6_PKTINFO got;
+            memcpy(&got, WSA_CMSG_DATA(c), sizeof got);
+            cr_assert_eq(memcmp(&got.ipi6_addr, &lo6, sizeof got.ipi6_addr), 0);
+            seen = TRUE;
+        }
+    cr_assert(seen);
+    closesocket(s);
+    closesocket(r);
+}
+
+/* Overlapped with an event (through the extension pointer), then with a
+ * completion routine run by an alertable SleepEx. */
+static int routine_calls;
+static DWORD routine_err, routine_bytes;
+static void CALLBACK on_sent(DWORD err, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags) {
+    (void)ov, (void)flags;
+    routine_err = err;
+    routine_bytes = bytes;
+    routine_calls++;
+}
+
+Test(sendmsg, overlapped) {
+    struct sockaddr_in a;
+    SOCKET r = receiver4(&a);
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
+    LPFN_WSASENDMSG fn = ext(s, (GUID)WSAID_WSASENDMSG);
+    char d[] = "overlapped";
+    WSABUF b = {10, d};
+    WSAMSG m = {(struct sockaddr *)&a, sizeof a, &b, 1, {0, NULL}, 0};
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    int rc = fn(s, &m, 0, NULL, &ov, NULL);
+    cr_assert(rc == 0 || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ov.hEvent, TRUE, 2000, FALSE), WSA_WAIT_EVENT_0);
+    DWORD n = 0, fl;
+    cr_assert(WSAGetOverlappedResult(s, &ov, &n, FALSE, &fl));
+    cr_assert_eq(n, 10);
+    char got[32];
+    cr_assert_eq(recv(r, got, sizeof got, 0), 10);
+    cr_assert(bound(s)); /* F239 */
+    /* a completion routine, by name */
+    WSAOVERLAPPED ov2 = {0};
+    routine_calls = 0;
+    rc = WSASendMsg(s, &m, 0, NULL, &ov2, on_sent);
+    cr_assert(rc == 0 || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    cr_assert_eq(routine_calls, 0); /* only in an alertable wait */
+    cr_assert_eq(SleepEx(2000, TRUE), WAIT_IO_COMPLETION);
+    cr_assert_eq(routine_calls, 1);
+    cr_assert_eq(routine_err, 0);
+    cr_assert_eq(routine_bytes, 10);
+    cr_assert_eq(recv(r, got, sizeof got, 0), 10);
+    cr_assert_eq(memcmp(got, "overlapped", 10), 0);
+    WSACloseEvent(ov.hEvent);
+    closesocket(s);
+    closesocket(r);
+}
+
+/* A connected datagram socket: no address needed. */
+Test(sendmsg, connected) {
+    struct sockaddr_in a;
+    SOCKET r = receiver4(&a);
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
+    cr_assert_eq(connect(s, (struct sockaddr *)&a, sizeof a), 0);
+    char d[] = "conn";
+    WSABUF b = {4, d};
+    WSAMSG m = {NULL, 0, &b, 1, {0, NULL}, 0};
+    DWORD n = 0;
+    cr_assert_eq(WSASendMsg(s, &m, 0, &n, NULL, NULL), 0, "%d", WSAGetLastError());
+    cr_assert_eq(n, 4);
+    char got[8];
+    cr_assert_eq(recv(r, got, sizeof got, 0), 4);
+    closesocket(s);
+    closesocket(r);
+}

@@ -1,0 +1,499 @@
+/* TransmitFile and TransmitPackets: by name and through
+ * SIO_GET_EXTENSION_FUNCTION_POINTER, blocking and overlapped, with files
+ * given as W2P_FILE_HANDLE(fd). Facts: windows-behaviour.md F92, F233;
+ * the rest is the reference pages' documented behaviour. */
+#define _GNU_SOURCE /* mkstemp under -std=c11 */
+#include <criterion/criterion.h>
+#include <winsock2.h>
+#include <windows.h>
+#include <mswsock.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pairs.h"
+
+#define ST_PENDING 0x103u
+
+static void setup(void) {
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+}
+static void teardown(void) { WSACleanup(); }
+TestSuite(transmit, .init = setup, .fini = teardown);
+
+static void *ext(SOCKET s, GUID id) {
+    void *fn = NULL;
+    DWORD n = 0;
+    cr_assert_eq(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &n, NULL, NULL), 0,
+                 "%d", WSAGetLastError());
+    cr_assert_not_null(fn);
+    return fn;
+}
+
+static unsigned char pattern(size_t i) { return (unsigned char)(i * 7 + i / 251); }
+
+/* A temporary file of `size` pattern bytes, already unlinked: the
+ * descriptor is all that is left of it. */
+static int temp_file(size_t size) {
+    char path[] = "/tmp/w2p-transmit-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    unlink(path);
+    unsigned char *buf = malloc(size ? size : 1);
+    for (size_t i = 0; i < size; i++)
+        buf[i] = pattern(i);
+    cr_assert_eq(write(fd, buf, size), (ssize_t)size);
+    free(buf);
+    cr_assert_eq(lseek(fd, 0, SEEK_SET), 0);
+    return fd;
+}
+
+/* The receiving side: everything that arrives until `want` bytes or the
+ * end of the stream. */
+typedef struct sink {
+    SOCKET s;
+    size_t want, got;
+    unsigned char *buf;
+    pthread_t thread;
+} sink;
+
+static void *sink_run(void *arg) {
+    sink *k = arg;
+    while (k->got < k->want) {
+        int n = recv(k->s, (char *)k->buf + k->got, (int)(k->want - k->got), 0);
+        if (n <= 0)
+            break;
+        k->got += (size_t)n;
+    }
+    return NULL;
+}
+
+static void sink_start(sink *k, SOCKET s, size_t want) {
+    k->s = s, k->want = want, k->got = 0;
+    k->buf = malloc(want ? want : 1);
+    cr_assert_eq(pthread_create(&k->thread, NULL, sink_run, k), 0);
+}
+
+static void sink_join(sink *k) { pthread_join(k->thread, NULL); }
+
+/* head, then bytes [off, off + len) of the pattern file, then tail */
+static void expect_stream(const sink *k, const char *head, size_t off, size_t len, const char *tail) {
+    size_t hl = head ? strlen(head) : 0, tl = tail ? strlen(tail) : 0;
+    cr_assert_eq(k->got, hl + len + tl, "got %zu, want %zu", k->got, hl + len + tl);
+    cr_assert_eq(memcmp(k->buf, head, hl), 0);
+    for (size_t i = 0; i < len; i++)
+        if (k->buf[hl + i] != pattern(off + i))
+            cr_assert_fail("byte %zu of the file differs", i);
+    cr_assert_eq(memcmp(k->buf + hl + len, tail, tl), 0);
+}
+
+Test(transmit, pointers) {
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_eq(ext(s, (GUID)WSAID_TRANSMITFILE), (void *)ext(s, (GUID)WSAID_TRANSMITFILE));
+    ext(s, (GUID)WSAID_TRANSMITPACKETS);
+    closesocket(s);
+}
+
+Test(transmit, not_a_socket) {
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    LPFN_TRANSMITPACKETS tp = ext(s, (GUID)WSAID_TRANSMITPACKETS);
+    cr_assert_eq(TransmitFile(INVALID_SOCKET, NULL, 0, 0, NULL, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAENOTSOCK); /* F92 */
+    cr_assert_eq(tp(INVALID_SOCKET, NULL, 0, 0, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAENOTSOCK);
+    closesocket(s);
+}
+
+/* F233 */
+Test(transmit, not_connected) {
+    SOCKET t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
+    char head[] = "head";
+    TRANSMIT_FILE_BUFFERS tb = {head, 4, NULL, 0};
+    cr_assert_eq(TransmitFile(t, NULL, 0, 0, NULL, &tb, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAENOTCONN);
+    cr_assert_eq(TransmitFile(u, NULL, 0, 0, NULL, &tb, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAENOTCONN);
+    /* a connected UDP socket is still not one TransmitFile sends on */
+    struct sockaddr_in a = loopback(htons(9));
+    cr_assert_eq(connect(u, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(TransmitFile(u, NULL, 0, 0, NULL, &tb, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAENOTCONN);
+    LPFN_TRANSMITPACKETS tp = ext(t, (GUID)WSAID_TRANSMITPACKETS);
+    TRANSMIT_PACKETS_ELEMENT e = {TP_ELEMENT_MEMORY, 4, {.pBuffer = head}};
+    cr_assert_eq(tp(t, &e, 1, 0, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAENOTCONN);
+    closesocket(t);
+    closesocket(u);
+}
+
+/* F233: nothing to send is a success that sends nothing. */
+Test(transmit, nothing) {
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    cr_assert_eq(TransmitFile(c, NULL, 0, 0, NULL, NULL, 0), TRUE, "%d", WSAGetLastError());
+    cr_assert_eq(WSAGetLastError(), 0);
+    u_long on = 1, avail = 9;
+    ioctlsocket(s, FIONBIO, &on);
+    char b[4];
+    Sleep(20);
+    cr_assert_eq(recv(s, b, sizeof b, 0), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEWOULDBLOCK);
+    cr_assert_eq(ioctlsocket(s, FIONREAD, &avail), 0);
+    cr_assert_eq(avail, 0);
+    closesocket(c);
+    closesocket(s);
+}
+
+Test(transmit, bad_arguments) {
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    LPFN_TRANSMITPACKETS tp = ext(c, (GUID)WSAID_TRANSMITPACKETS);
+    TRANSMIT_FILE_BUFFERS nohead = {NULL, 10, NULL, 0}, notail = {NULL, 0, NULL, 3};
+    cr_assert_eq(TransmitFile(c, NULL, 0, 0, NULL, &nohead, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT);
+    cr_assert_eq(TransmitFile(c, NULL, 0, 0, NULL, &notail, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT);
+    cr_assert_eq(TransmitFile(c, NULL, 0, 0, NULL, NULL, 0x100), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL);
+    /* TF_REUSE_SOCKET goes with TF_DISCONNECT only */
+    cr_assert_eq(TransmitFile(c, NULL, 0, 0, NULL, NULL, TF_REUSE_SOCKET), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL);
+    /* not a file: a closed descriptor, a socket's, INVALID_HANDLE_VALUE */
+    int fd = temp_file(10);
+    close(fd);
+    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, NULL, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    cr_assert_eq(TransmitFile(c, INVALID_HANDLE_VALUE, 0, 0, NULL, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    int pipefd[2];
+    cr_assert_eq(pipe(pipefd), 0);
+    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(pipefd[0]), 0, 0, NULL, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL); /* no offsets to send from */
+    close(pipefd[0]);
+    close(pipefd[1]);
+    /* TransmitPackets */
+    char data[4] = "abcd";
+    cr_assert_eq(tp(c, NULL, 1, 0, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT);
+    TRANSMIT_PACKETS_ELEMENT e = {0, 4, {.pBuffer = data}};
+    cr_assert_eq(tp(c, &e, 1, 0, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL); /* neither memory nor file */
+    e.dwElFlags = TP_ELEMENT_MEMORY | TP_ELEMENT_FILE;
+    cr_assert_eq(tp(c, &e, 1, 0, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL);
+    e.dwElFlags = TP_ELEMENT_MEMORY | 0x80;
+    cr_assert_eq(tp(c, &e, 1, 0, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL);
+    e.dwElFlags = TP_ELEMENT_MEMORY;
+    e.pBuffer = NULL;
+    cr_assert_eq(tp(c, &e, 1, 0, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEFAULT);
+    e.pBuffer = data;
+    cr_assert_eq(tp(c, &e, 1, 0, NULL, 0x400), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL);
+    TRANSMIT_PACKETS_ELEMENT f = {TP_ELEMENT_FILE, 0, {{.nFileOffset.QuadPart = 0, .hFile = W2P_FILE_HANDLE(fd)}}};
+    cr_assert_eq(tp(c, &f, 1, 0, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    fd = temp_file(10);
+    f.hFile = W2P_FILE_HANDLE(fd);
+    f.nFileOffset.QuadPart = -2;
+    cr_assert_eq(tp(c, &f, 1, 0, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL);
+    close(fd);
+    /* after all that, nothing was sent */
+    u_long avail = 9;
+    Sleep(20);
+    cr_assert_eq(ioctlsocket(s, FIONREAD, &avail), 0);
+    cr_assert_eq(avail, 0);
+    closesocket(c);
+    closesocket(s);
+}
+
+/* A multi-megabyte file between a head and a tail, blocking: the whole
+ * file from its position, which moves to the end. */
+Test(transmit, blocking_file_head_tail) {
+    enum { SIZE = 3 * 1024 * 1024 + 4321 };
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    int fd = temp_file(SIZE);
+    char head[] = "HEAD:", tail[] = ":TAIL";
+    TRANSMIT_FILE_BUFFERS tb = {head, 5, tail, 5};
+    sink k;
+    sink_start(&k, s, 5 + SIZE + 5);
+    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, NULL, &tb, 0), TRUE, "%d", WSAGetLastError());
+    cr_assert_eq(WSAGetLastError(), 0);
+    sink_join(&k);
+    expect_stream(&k, head, 0, SIZE, tail);
+    cr_assert_eq(lseek(fd, 0, SEEK_CUR), SIZE);
+    /* from the current position, a count of bytes: through the pointer */
+    LPFN_TRANSMITFILE tf = ext(c, (GUID)WSAID_TRANSMITFILE);
+    cr_assert_eq(lseek(fd, 100, SEEK_SET), 100);
+    free(k.buf);
+    sink_start(&k, s, 5000);
+    cr_assert_eq(tf(c, W2P_FILE_HANDLE(fd), 5000, 0, NULL, NULL, 0), TRUE, "%d", WSAGetLastError());
+    sink_join(&k);
+    expect_stream(&k, NULL, 100, 5000, NULL);
+    cr_assert_eq(lseek(fd, 0, SEEK_CUR), 5100);
+    free(k.buf);
+    close(fd);
+    closesocket(c);
+    closesocket(s);
+}
+
+/* Overlapped with an event: the file from OVERLAPPED.Offset, the position
+ * untouched; TF_DISCONNECT ends the stream. */
+Test(transmit, overlapped_offset_disconnect) {
+    enum { SIZE = 4 * 1024 * 1024, OFF = 1000, LEN = SIZE - 3000 };
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    int fd = temp_file(SIZE);
+    char head[] = "<<", tail[] = ">>";
+    TRANSMIT_FILE_BUFFERS tb = {head, 2, tail, 2};
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    ov.Offset = OFF;
+    BOOL ok = TransmitFile(c, W2P_FILE_HANDLE(fd), LEN, 0, &ov, &tb, TF_DISCONNECT);
+    /* a 4 MiB send over loopback with nobody reading cannot be done at once */
+    cr_assert_eq(ok, FALSE);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    DWORD n = 0, fl = 0;
+    cr_assert_eq(WSAGetOverlappedResult(c, &ov, &n, FALSE, &fl), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_INCOMPLETE);
+    sink k;
+    sink_start(&k, s, SIZE + 100); /* more than comes: stops at the end of the stream */
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ov.hEvent, TRUE, 10000, FALSE), WSA_WAIT_EVENT_0);
+    cr_assert(WSAGetOverlappedResult(c, &ov, &n, FALSE, &fl));
+    cr_assert_eq(n, 2 + LEN + 2);
+    sink_join(&k);
+    expect_stream(&k, head, OFF, LEN, tail);
+    cr_assert_eq(lseek(fd, 0, SEEK_CUR), 0);
+    /* the sending side is shut down */
+    cr_assert_eq(send(c, "x", 1, 0), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAESHUTDOWN);
+    free(k.buf);
+    close(fd);
+    WSACloseEvent(ov.hEvent);
+    closesocket(c);
+    closesocket(s);
+}
+
+/* Overlapped without an event, WSAGetOverlappedResult waiting; a request
+ * that completes at once is still completed through the structure. */
+Test(transmit, overlapped_no_event) {
+    enum { SIZE = 2 * 1024 * 1024 };
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    int fd = temp_file(SIZE);
+    sink k;
+    sink_start(&k, s, SIZE);
+    WSAOVERLAPPED ov = {0};
+    BOOL ok = TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, &ov, NULL, 0);
+    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    DWORD n = 0, fl;
+    cr_assert(WSAGetOverlappedResult(c, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, SIZE);
+    sink_join(&k);
+    expect_stream(&k, NULL, 0, SIZE, NULL);
+    /* small: done at once, TRUE, the event set all the same */
+    ov = (WSAOVERLAPPED){0};
+    ov.hEvent = WSACreateEvent();
+    char head[] = "small";
+    TRANSMIT_FILE_BUFFERS tb = {head, 5, NULL, 0};
+    cr_assert_eq(TransmitFile(c, NULL, 0, 0, &ov, &tb, 0), TRUE, "%d", WSAGetLastError());
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 1000), WAIT_OBJECT_0);
+    cr_assert(WSAGetOverlappedResult(c, &ov, &n, FALSE, &fl));
+    cr_assert_eq(n, 5);
+    char b[8];
+    cr_assert_eq(recv(s, b, sizeof b, 0), 5);
+    cr_assert_eq(memcmp(b, "small", 5), 0);
+    WSACloseEvent(ov.hEvent);
+    free(k.buf);
+    close(fd);
+    closesocket(c);
+    closesocket(s);
+}
+
+/* Overlapped operations of the write direction complete in the order
+ * issued: a send queued behind a pending one, a TransmitFile behind it,
+ * a send behind that. */
+Test(transmit, ordered_with_sends) {
+    enum { BIG = 4 * 1024 * 1024, SIZE = 1024 * 1024 };
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    int fd = temp_file(SIZE);
+    char *big = malloc(BIG);
+    memset(big, 'A', BIG);
+    WSABUF b1 = {BIG, big}, b3 = {3, "END"};
+    WSAOVERLAPPED o1 = {0}, o2 = {0}, o3 = {0};
+    o1.hEvent = WSACreateEvent(), o2.hEvent = WSACreateEvent(), o3.hEvent = WSACreateEvent();
+    DWORD n;
+    cr_assert_eq(WSASend(c, &b1, 1, NULL, 0, &o1, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, &o2, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_eq(WSASend(c, &b3, 1, NULL, 0, &o3, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    sink k;
+    sink_start(&k, s, BIG + SIZE + 3);
+    WSAEVENT all[3] = {o1.hEvent, o2.hEvent, o3.hEvent};
+    cr_assert_eq(WSAWaitForMultipleEvents(3, all, TRUE, 10000, FALSE), WSA_WAIT_EVENT_0);
+    DWORD fl;
+    cr_assert(WSAGetOverlappedResult(c, &o2, &n, FALSE, &fl));
+    cr_assert_eq(n, SIZE);
+    sink_join(&k);
+    cr_assert_eq(k.got, BIG + SIZE + 3);
+    for (size_t i = 0; i < BIG; i++)
+        if (k.buf[i] != 'A')
+            cr_assert_fail("byte %zu of the first send differs", i);
+    for (size_t i = 0; i < SIZE; i++)
+        if (k.buf[BIG + i] != pattern(i))
+            cr_assert_fail("byte %zu of the file differs", i);
+    cr_assert_eq(memcmp(k.buf + BIG + SIZE, "END", 3), 0);
+    for (int i = 0; i < 3; i++)
+        WSACloseEvent(all[i]);
+    free(k.buf);
+    free(big);
+    close(fd);
+    closesocket(c);
+    closesocket(s);
+}
+
+/* Memory and file elements in order: a range at an offset, the rest of
+ * the file from its position (-1, length 0), the same file again. */
+Test(transmit, packets_memory_and_file) {
+    enum { SIZE = 1536 * 1024 };
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    LPFN_TRANSMITPACKETS tp = ext(c, (GUID)WSAID_TRANSMITPACKETS);
+    int fd = temp_file(SIZE);
+    cr_assert_eq(lseek(fd, SIZE - 700, SEEK_SET), SIZE - 700);
+    char m1[] = "one", m2[] = "two";
+    TRANSMIT_PACKETS_ELEMENT e[5] = {
+        {TP_ELEMENT_MEMORY, 3, {.pBuffer = m1}},
+        {TP_ELEMENT_FILE, 100000, {{.nFileOffset.QuadPart = 5, .hFile = W2P_FILE_HANDLE(fd)}}},
+        {TP_ELEMENT_MEMORY | TP_ELEMENT_EOP, 3, {.pBuffer = m2}},
+        {TP_ELEMENT_FILE, 0, {{.nFileOffset.QuadPart = -1, .hFile = W2P_FILE_HANDLE(fd)}}},
+        {TP_ELEMENT_FILE, 0, {{.nFileOffset.QuadPart = 0, .hFile = W2P_FILE_HANDLE(fd)}}},
+    };
+    size_t total = 3 + 100000 + 3 + 700 + SIZE;
+    /* blocking */
+    sink k;
+    sink_start(&k, s, total);
+    cr_assert_eq(tp(c, e, 5, 0, NULL, 0), TRUE, "%d", WSAGetLastError());
+    sink_join(&k);
+    cr_assert_eq(k.got, total);
+    cr_assert_eq(memcmp(k.buf, "one", 3), 0);
+    for (size_t i = 0; i < 100000; i++)
+        cr_assert_eq(k.buf[3 + i], pattern(5 + i));
+    cr_assert_eq(memcmp(k.buf + 100003, "two", 3), 0);
+    for (size_t i = 0; i < 700; i++)
+        cr_assert_eq(k.buf[100006 + i], pattern(SIZE - 700 + i));
+    for (size_t i = 0; i < SIZE; i++)
+        if (k.buf[100706 + i] != pattern(i))
+            cr_assert_fail("byte %zu of the whole file differs", i);
+    cr_assert_eq(lseek(fd, 0, SEEK_CUR), SIZE); /* -1 moved the position on */
+    free(k.buf);
+    /* overlapped, with TP_DISCONNECT */
+    cr_assert_eq(lseek(fd, SIZE - 700, SEEK_SET), SIZE - 700);
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    BOOL ok = tp(c, e, 5, 0, &ov, TP_DISCONNECT);
+    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    sink_start(&k, s, total + 10);
+    DWORD n = 0, fl;
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ov.hEvent, TRUE, 10000, FALSE), WSA_WAIT_EVENT_0);
+    cr_assert(WSAGetOverlappedResult(c, &ov, &n, FALSE, &fl));
+    cr_assert_eq(n, total);
+    sink_join(&k);
+    cr_assert_eq(k.got, total); /* then the end of the stream */
+    cr_assert_eq(memcmp(k.buf + 100003, "two", 3), 0);
+    free(k.buf);
+    WSACloseEvent(ov.hEvent);
+    close(fd);
+    closesocket(c);
+    closesocket(s);
+}
+
+/* A datagram socket: each element is one datagram. */
+Test(transmit, packets_datagrams) {
+    SOCKET r = socket(AF_INET, SOCK_DGRAM, 0), w = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = loopback(0);
+    cr_assert_eq(bind(r, (struct sockaddr *)&a, sizeof a), 0);
+    int len = sizeof a;
+    getsockname(r, (struct sockaddr *)&a, &len);
+    cr_assert_eq(connect(w, (struct sockaddr *)&a, sizeof a), 0);
+    LPFN_TRANSMITPACKETS tp = ext(w, (GUID)WSAID_TRANSMITPACKETS);
+    int fd = temp_file(3000);
+    char m[] = "first";
+    TRANSMIT_PACKETS_ELEMENT e[3] = {
+        {TP_ELEMENT_MEMORY, 5, {.pBuffer = m}},
+        {TP_ELEMENT_FILE, 1000, {{.nFileOffset.QuadPart = 10, .hFile = W2P_FILE_HANDLE(fd)}}},
+        {TP_ELEMENT_FILE, 0, {{.nFileOffset.QuadPart = 2500, .hFile = W2P_FILE_HANDLE(fd)}}},
+    };
+    cr_assert_eq(tp(w, e, 3, 0, NULL, 0), TRUE, "%d", WSAGetLastError());
+    char b[4096];
+    cr_assert_eq(recv(r, b, sizeof b, 0), 5);
+    cr_assert_eq(memcmp(b, "first", 5), 0);
+    cr_assert_eq(recv(r, b, sizeof b, 0), 1000);
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq((unsigned char)b[i], pattern(10 + (size_t)i));
+    cr_assert_eq(recv(r, b, sizeof b, 0), 500);
+    for (int i = 0; i < 500; i++)
+        cr_assert_eq((unsigned char)b[i], pattern(2500 + (size_t)i));
+    close(fd);
+    closesocket(r);
+    closesocket(w);
+}
+
+typedef struct closer {
+    SOCKET s;
+    int ms;
+} closer;
+
+static void *close_later(void *arg) {
+    closer *c = arg;
+    Sleep((DWORD)c->ms);
+    closesocket(c->s);
+    return NULL;
+}
+
+/* A blocking TransmitFile that cannot finish ends when another thread
+ * closes the socket (WSAEINTR, as every blocking call cut by closesocket). */
+Test(transmit, blocking_closed_by_other_thread) {
+    enum { SIZE = 16 * 1024 * 1024 };
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    int fd = temp_file(SIZE);
+    closer cl = {c, 200};
+    pthread_t t;
+    pthread_create(&t, NULL, close_later, &cl);
+    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, NULL, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEINTR);
+    pthread_join(t, NULL);
+    close(fd);
+    closesocket(s);
+}
+
+/* A pending overlapped TransmitFile is completed by closesocket, once,
+ * with the code of a pending send (WSAECONNABORTED, F124). */
+Test(transmit, overlapped_aborted_by_close) {
+    enum { SIZE = 16 * 1024 * 1024 };
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    int fd = temp_file(SIZE);
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, &ov, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_eq(ov.Internal, ST_PENDING);
+    closesocket(c);
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ov.hEvent, TRUE, 5000, FALSE), WSA_WAIT_EVENT_0);
+    cr_assert_neq(ov.Internal, ST_PENDING);
+    cr_assert_eq(ov.Internal, 0xC0000241u); /* STATUS_CONNECTION_ABORTED: WSAECONNABORTED */
+    cr_assert_lt(ov.InternalHigh, SIZE);
+    WSACloseEvent(ov.hEvent);
+    close(fd);
+    closesocket(s);
+}
