@@ -167,7 +167,7 @@ void wsp__ovl_complete_on(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETI
 /* ---- operations ------------------------------------------------------------ */
 
 enum { DIR_READ, DIR_WRITE };
-enum { OP_SEND, OP_RECV, OP_ACCEPT, OP_CONNECT };
+enum { OP_SEND, OP_RECV, OP_ACCEPT, OP_CONNECT, OP_TRANSMIT };
 /* attempt(): the accept is done, the first data must still come. */
 #define RETARGET (-1)
 
@@ -194,6 +194,9 @@ typedef struct op {
     struct sockaddr *from;
     LPINT fromlen;
     LPWSAMSG msg;
+    void *control; /* WSASendMsg: a copy of the control data */
+    size_t ctl_len;
+    wsp__xmit *xmit; /* TransmitFile / TransmitPackets (transmit.c) */
     /* AcceptEx */
     wsp__sock *acceptor; /* a reference */
     char *out;
@@ -238,6 +241,8 @@ static void op_free(op *o) {
     }
     if (o->base != o->small)
         free(o->base);
+    free(o->control);
+    wsp__xmit_free(o->xmit);
     free(o);
 }
 
@@ -267,8 +272,8 @@ static int attempt_send(op *o) {
     wsp__sock *so = o->so;
     for (;;) {
         size_t sent = 0;
-        int err = sys__sendmsg(so->fd, o->b, o->n, o->flags, o->addrlen ? o->addr : NULL, o->addrlen, NULL, 0,
-                               &sent);
+        int err = sys__sendmsg(so->fd, o->b, o->n, o->flags, o->addrlen ? o->addr : NULL, o->addrlen, o->control,
+                               o->ctl_len, &sent);
         if (err)
             return err;
         o->done += sent;
@@ -374,6 +379,8 @@ static int attempt(op *o) {
         return attempt_recv(o);
     case OP_ACCEPT:
         return attempt_accept(o);
+    case OP_TRANSMIT:
+        return wsp__xmit_step(o->so, o->xmit, &o->done);
     default:
         return attempt_connect(o);
     }
@@ -654,20 +661,7 @@ static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out
 int wsp__ovl_send(wsp__sock *so, const WSABUF *b, DWORD n, DWORD flags, const struct sockaddr *to, int tolen,
                   LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
                   DWORD *bytes) {
-    if (!wsp__loop_running())
-        return WSAENETDOWN;
-    if (to && (tolen <= 0 || tolen > SYS_W_SOCKADDR_MAX))
-        return WSAEFAULT;
-    set_internal(ov, ST_PENDING);
-    op *o = op_new(so, OP_SEND, DIR_WRITE, ov, routine, tid, b, n);
-    if (!o)
-        return WSAENOBUFS;
-    o->flags = (int)flags;
-    if (to) {
-        memcpy(o->addr, to, (size_t)tolen);
-        o->addrlen = tolen;
-    }
-    return issue(o, tid, bytes, NULL);
+    return wsp__ovl_sendmsg(so, b, n, flags, to, tolen, NULL, 0, ov, routine, tid, bytes);
 }
 
 int wsp__ovl_recv(wsp__sock *so, const WSABUF *b, DWORD n, DWORD *flags, struct sockaddr *from, LPINT fromlen,
@@ -685,6 +679,51 @@ int wsp__ovl_recv(wsp__sock *so, const WSABUF *b, DWORD n, DWORD *flags, struct 
     o->fromlen = fromlen;
     o->msg = msg;
     return issue(o, tid, bytes, flags);
+}
+
+/* WSASendMsg: a send with control data, copied (the caller's WSAMSG need
+ * not outlive the call). */
+int wsp__ovl_sendmsg(wsp__sock *so, const WSABUF *b, DWORD n, DWORD flags, const struct sockaddr *to, int tolen,
+                     const void *control, size_t ctl_len, LPWSAOVERLAPPED ov,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid, DWORD *bytes) {
+    if (!wsp__loop_running())
+        return WSAENETDOWN;
+    if (to && (tolen <= 0 || tolen > SYS_W_SOCKADDR_MAX))
+        return WSAEFAULT;
+    set_internal(ov, ST_PENDING);
+    op *o = op_new(so, OP_SEND, DIR_WRITE, ov, routine, tid, b, n);
+    if (!o)
+        return WSAENOBUFS;
+    o->flags = (int)flags;
+    if (to) {
+        memcpy(o->addr, to, (size_t)tolen);
+        o->addrlen = tolen;
+    }
+    if (ctl_len) {
+        if ((o->control = malloc(ctl_len)) == NULL) {
+            op_free(o);
+            return WSAENOBUFS;
+        }
+        memcpy(o->control, control, ctl_len);
+        o->ctl_len = ctl_len;
+    }
+    return issue(o, tid, bytes, NULL);
+}
+
+/* TransmitFile / TransmitPackets: the plan joins the write queue. Takes x. */
+int wsp__ovl_transmit(wsp__sock *so, wsp__xmit *x, LPWSAOVERLAPPED ov, DWORD *bytes) {
+    if (!wsp__loop_running()) {
+        wsp__xmit_free(x);
+        return WSAENETDOWN;
+    }
+    set_internal(ov, ST_PENDING);
+    op *o = op_new(so, OP_TRANSMIT, DIR_WRITE, ov, NULL, NULL, NULL, 0);
+    if (!o) {
+        wsp__xmit_free(x);
+        return WSAENOBUFS;
+    }
+    o->xmit = x;
+    return issue(o, NULL, bytes, NULL);
 }
 
 int wsp__ovl_accept(wsp__sock *l, wsp__sock *a, char *out, DWORD recvlen, DWORD locallen, DWORD remotelen,
