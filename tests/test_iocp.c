@@ -398,6 +398,38 @@ Test(iocp, close_with_pending_receive) {
     CloseHandle(p);
 }
 
+/* GetQueuedCompletionStatusEx succeeds whatever its packets carry: a
+ * failed operation's NTSTATUS is in its entry's Internal. */
+Test(iocp, ex_reports_failures_in_entries) {
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    HANDLE p = new_port();
+    associate(s, p, 9);
+    char buf[16];
+    WSABUF b = {sizeof buf, buf};
+    WSAOVERLAPPED ov = {0};
+    DWORD f = 0;
+    cr_assert_eq(WSARecv(s, &b, 1, NULL, &f, &ov, NULL), SOCKET_ERROR);
+    cr_assert(PostQueuedCompletionStatus(p, 5, 6, NULL));
+    closesocket(s);
+    OVERLAPPED_ENTRY e[4];
+    ULONG got = 0, total = 0;
+    int64_t t0 = now_ms();
+    while (total < 2 && now_ms() - t0 < 2000) {
+        cr_assert(GetQueuedCompletionStatusEx(p, e + total, 4 - total, &got, 2000, FALSE));
+        total += got;
+    }
+    cr_assert_eq(total, 2);
+    cr_assert_eq(e[0].lpCompletionKey, 6);
+    cr_assert_eq(e[0].Internal, 0);
+    cr_assert_eq(e[1].lpOverlapped, &ov);
+    cr_assert_eq(e[1].lpCompletionKey, 9);
+    cr_assert_eq(e[1].Internal, ST_CONNECTION_ABORTED);
+    cr_assert_eq(e[1].dwNumberOfBytesTransferred, 0);
+    closesocket(c);
+    CloseHandle(p);
+}
+
 /* F126: closing with nothing pending posts nothing. */
 Test(iocp, close_with_nothing_pending) {
     SOCKET c, s;

@@ -79,6 +79,8 @@ static _Atomic(port *) chunks[MAX_CHUNKS];
 static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Serialises associations: a socket's port is set once. */
 static pthread_mutex_t bind_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Set at the first association: until then a completion costs no lookup. */
+static _Atomic int any_bound;
 static uint32_t free_head; /* index + 1 */
 static uint32_t used;      /* high-water mark */
 
@@ -348,6 +350,8 @@ static DWORD port_wait(port *p, OVERLAPPED_ENTRY *out, ULONG max, ULONG *n, DWOR
 /* ---- completions of sockets -------------------------------------------------------- */
 
 void ws2__iocp_post(SOCKET s, LPOVERLAPPED ov, ULONG_PTR status, DWORD bytes) {
+    if (!atomic_load_explicit(&any_bound, memory_order_acquire))
+        return;
     ws2__socket *so = ws2__handle_hold(s);
     if (!so)
         return;
@@ -360,6 +364,8 @@ void ws2__iocp_post(SOCKET s, LPOVERLAPPED ov, ULONG_PTR status, DWORD bytes) {
 }
 
 BOOL ws2__iocp_bound(SOCKET s) {
+    if (!atomic_load_explicit(&any_bound, memory_order_acquire))
+        return FALSE;
     ws2__socket *so = ws2__handle_hold(s);
     if (!so)
         return FALSE;
@@ -446,6 +452,7 @@ HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletio
         } else {
             so->port_key = CompletionKey;
             __atomic_store_n(&so->port, p, __ATOMIC_RELEASE);
+            atomic_store_explicit(&any_bound, 1, memory_order_release);
         }
         pthread_mutex_unlock(&bind_lock);
         if (err) {
