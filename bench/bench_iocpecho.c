@@ -1,6 +1,7 @@
 /* Overlapped echo server on an I/O completion port, 100 connections: every
  * connection is associated with the port and has one WSARecv pending; two
- * worker threads in GetQueuedCompletionStatus send back what came (WSASend)
+ * worker threads (argv[2], default 2) in GetQueuedCompletionStatus send
+ * back what came (WSASend)
  * and post the next WSARecv, the way Windows servers are written. Against
  * the same plain libuv echo server and the same load as bench-ovlecho
  * (raw_ovlecho.c: 100 blocking loopback clients, 64 bytes each per round).
@@ -9,12 +10,13 @@
 #include "bench_ws.h"
 #include "bench.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <windows.h>
 
 #define NCONN 100
-#define WORKERS 2
+#define MAX_WORKERS 16
 #define BUF 4096
 #define QUIT ((ULONG_PTR)-1)
 
@@ -30,12 +32,15 @@ typedef struct conn {
 } conn;
 
 static HANDLE port;
+static int workers = 2;
 static volatile long live;
+static HANDLE all_gone; /* set when the last connection has gone */
 
 static void gone(conn *c) {
     closesocket(c->s);
     free(c);
-    __atomic_sub_fetch(&live, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_sub_fetch(&live, 1, __ATOMIC_SEQ_CST) == 0)
+        SetEvent(all_gone);
 }
 
 /* Issue the connection's next operation; after it, c belongs to whichever
@@ -87,8 +92,9 @@ static void worker(void *arg) {
 static void server(void *arg) {
     SOCKET l = *(SOCKET *)arg;
     live = NCONN;
-    bench_thread *w[WORKERS];
-    for (int i = 0; i < WORKERS; i++)
+    ResetEvent(all_gone);
+    bench_thread *w[MAX_WORKERS];
+    for (int i = 0; i < workers; i++)
         w[i] = bench_thread_start(worker, NULL);
     for (int i = 0; i < NCONN; i++) {
         conn *c = calloc(1, sizeof *c);
@@ -100,18 +106,17 @@ static void server(void *arg) {
             bench_die("CreateIoCompletionPort", (int)GetLastError());
         next(c);
     }
-    while (__atomic_load_n(&live, __ATOMIC_SEQ_CST) > 0)
-        Sleep(1);
-    for (int i = 0; i < WORKERS; i++)
+    WaitForSingleObject(all_gone, INFINITE);
+    for (int i = 0; i < workers; i++)
         PostQueuedCompletionStatus(port, 0, QUIT, NULL);
-    for (int i = 0; i < WORKERS; i++)
+    for (int i = 0; i < workers; i++)
         bench_thread_join(w[i]);
 }
 
 static double ours(long rounds) {
     u_short p;
     SOCKET l = bench_ws_listener(WSA_FLAG_OVERLAPPED, 128, &p);
-    port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, WORKERS);
+    port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, (DWORD)workers);
     if (!port)
         bench_die("CreateIoCompletionPort", (int)GetLastError());
     bench_thread *t = bench_thread_start(server, &l);
@@ -124,9 +129,17 @@ static double ours(long rounds) {
 
 int main(int argc, char **argv) {
     long rounds = argc > 1 ? atol(argv[1]) : 500; /* x 100 echoes */
+    if (argc > 2)
+        workers = atoi(argv[2]);
+    if (workers < 1 || workers > MAX_WORKERS)
+        workers = 2;
     bench_ws_startup();
-    double r = bench_compare("IOCP echo x100 conns, 2 workers", "rounds", ours, raw_uv_echo, "libuv", rounds, 5);
+    all_gone = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char name[64];
+    snprintf(name, sizeof name, "IOCP echo x100 conns, %d worker%s", workers, workers > 1 ? "s" : "");
+    double r = bench_compare(name, "rounds", ours, raw_uv_echo, "libuv", rounds, 5);
     (void)r;
+    CloseHandle(all_gone);
     WSACleanup();
     return 0;
 }
