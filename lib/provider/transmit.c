@@ -187,6 +187,9 @@ static int run_blocking(wsp__sock *so, wsp__xmit *x, DWORD *bytes) {
 /* Send the plan: overlapped on an overlapped socket, else at once (and,
  * with an OVERLAPPED, completed through it: F47). Takes x. */
 static int run(wsp__sock *so, wsp__xmit *x, LPOVERLAPPED ov, DWORD *bytes) {
+    /* sendfile(2) has no MSG_DONTWAIT: the descriptor must stay
+     * O_NONBLOCK (a blocking receive may have switched it, io.c). */
+    wsp__kblock_never(so);
     if (ov && (so->flags & WSA_FLAG_OVERLAPPED))
         return wsp__ovl_transmit(so, x, ov, bytes);
     int err = run_blocking(so, x, bytes);
