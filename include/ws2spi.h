@@ -246,6 +246,16 @@ int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData,
         LPWSAPROTOCOL_INFOW lpProtocolInfo, WSPUPCALLTABLE UpcallTable,
         LPWSPPROC_TABLE lpProcTable);
 
+/* Not in Windows: a layered provider that calls its next layer's WSPStartup
+ * through this (same arguments, the function first) has every call it makes
+ * into that layer shown by WS2POSIX_TRACE as a "layer -> [entry N ...]" line.
+ * With tracing off it is exactly lpfnStartup(...). Calls into the base
+ * provider are traced without it. Guard it with #ifdef W2P_BSD (defined by
+ * ws2posix's headers only) to keep the layer buildable on Windows. */
+int WSPAPI w2p_CallWSPStartup(LPWSPSTARTUP lpfnStartup, WORD wVersionRequested,
+        LPWSPDATA lpWSPData, LPWSAPROTOCOL_INFOW lpProtocolInfo,
+        WSPUPCALLTABLE UpcallTable, LPWSPPROC_TABLE lpProcTable);
+
 int WSPAPI WSCEnumProtocols(LPINT lpiProtocols,
         LPWSAPROTOCOL_INFOW lpProtocolBuffer, LPDWORD lpdwBufferLength,
         LPINT lpErrno);

@@ -11,6 +11,8 @@
 #include <criterion/criterion.h>
 #include <winsock2.h>
 #include <ws2spi.h>
+#include <ws2tcpip.h>
+#include <sporder.h>
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -189,4 +191,255 @@ Test(trace, through_a_layered_provider) {
     line_with("WSPCleanup() = 0\n", top);
     const char *cleanup_top = strstr(text, "ws2 -> [entry 1009 'passthrough over ws2posix Tcpip [TCP/IP]'] WSPCleanup");
     cr_assert_not_null(strstr(cleanup_top, "  layer -> [entry 1001 'ws2posix Tcpip [TCP/IP]'] WSPCleanup() = 0\n"));
+}
+
+/* ---- a layer calling the layer below it ---- */
+
+static GUID guid_a = {0x7a0ce001, 0x2f0c, 0x4d7e, {0x9a, 0x1b, 0x74, 0x72, 0x61, 0x63, 0x65, 0x0a}};
+static GUID guid_b = {0x7a0ce001, 0x2f0c, 0x4d7e, {0x9a, 0x1b, 0x74, 0x72, 0x61, 0x63, 0x65, 0x0b}};
+static GUID guid_chain = {0x7a0ce001, 0x2f0c, 0x4d7e, {0x9a, 0x1b, 0x74, 0x72, 0x61, 0x63, 0x65, 0x0c}};
+
+static void widen(const char *s, WCHAR *w, size_t n) {
+    size_t i = 0;
+    for (; s[i] && i + 1 < n; i++)
+        w[i] = (unsigned char)s[i];
+    w[i] = 0;
+}
+
+static WSAPROTOCOL_INFOW cat[32];
+static int ncat;
+
+static void read_catalog(void) {
+    DWORD size = sizeof cat;
+    int err;
+    ncat = WSCEnumProtocols(NULL, cat, &size, &err);
+    cr_assert_gt(ncat, 0, "%d", err);
+}
+
+static const WSAPROTOCOL_INFOW *by_guid(const GUID *g) {
+    for (int i = 0; i < ncat; i++)
+        if (!memcmp(&cat[i].ProviderId, g, sizeof *g))
+            return &cat[i];
+    return NULL;
+}
+
+static DWORD install(const GUID *g, const char *path, const WSAPROTOCOL_INFOW *info, const char *name) {
+    WSAPROTOCOL_INFOW e = *info;
+    WCHAR w[512];
+    int err = 0;
+    widen(name, e.szProtocol, WSAPROTOCOL_LEN + 1);
+    widen(path, w, 512);
+    cr_assert_eq(WSCInstallProvider((LPGUID)g, w, &e, 1, &err), 0, "%d", err);
+    read_catalog();
+    return by_guid(g)->dwCatalogEntryId;
+}
+
+/* Layer A over layer B over TCP/IPv4 (as tests/test_lsp_stack.c builds it),
+ * the chain first in the catalog; its id. */
+static DWORD install_stack(DWORD *id_b) {
+    read_catalog();
+    WSAPROTOCOL_INFOW base = cat[0];
+    cr_assert_eq(base.dwCatalogEntryId, 1001u);
+    WSAPROTOCOL_INFOW layered = base;
+    layered.ProtocolChain.ChainLen = LAYERED_PROTOCOL;
+    layered.dwServiceFlags1 &= ~(DWORD)XP1_IFS_HANDLES;
+    layered.dwProviderFlags |= PFL_HIDDEN;
+    DWORD a = install(&guid_a, PASSTHROUGH_PATH, &layered, "layer A");
+    DWORD b = install(&guid_b, PASSTHROUGH_B_PATH, &layered, "layer B");
+    WSAPROTOCOL_INFOW chain = base;
+    chain.dwServiceFlags1 &= ~(DWORD)XP1_IFS_HANDLES;
+    chain.ProtocolChain.ChainLen = 3;
+    chain.ProtocolChain.ChainEntries[0] = a;
+    chain.ProtocolChain.ChainEntries[1] = b;
+    chain.ProtocolChain.ChainEntries[2] = 1001;
+    DWORD c = install(&guid_chain, PASSTHROUGH_PATH, &chain, "A over B over TCP/IP");
+    DWORD order[32];
+    order[0] = c;
+    for (int i = 0, k = 1; i < ncat; i++)
+        if (cat[i].dwCatalogEntryId != c)
+            order[k++] = cat[i].dwCatalogEntryId;
+    cr_assert_eq(WSCWriteProviderOrder(order, (DWORD)ncat), 0);
+    *id_b = b;
+    return c;
+}
+
+/* The line right after `line`. */
+static const char *next_line(const char *line) {
+    const char *nl = strchr(line, '\n');
+    cr_assert_not_null(nl);
+    return nl + 1;
+}
+
+static void assert_starts(const char *line, const char *want) {
+    cr_assert_eq(strncmp(line, want, strlen(want)), 0, "expected a line starting\n%s\ngot\n%.*s\nin:\n%s", want,
+                 (int)(strchr(line, '\n') - line), line, text);
+}
+
+Test(trace, a_layer_calling_the_layer_below_it) {
+    DWORD id_b, id = install_stack(&id_b);
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_neq(s, INVALID_SOCKET, "%d", WSAGetLastError());
+    cr_assert_eq(closesocket(s), 0);
+    cr_assert_eq(WSACleanup(), 0);
+    read_trace();
+
+    char top[128], mid[128], want[512];
+    snprintf(top, sizeof top, "ws2 -> [entry %lu 'A over B over TCP/IP'] ", (unsigned long)id);
+    snprintf(mid, sizeof mid, "  layer -> [entry %lu 'layer B'] ", (unsigned long)id_b);
+    const char *base = "    layer -> [entry 1001 'ws2posix Tcpip [TCP/IP]'] ";
+
+    /* Startup: WS2_32 starts A with the chain; A starts B (B's own entry in
+     * brackets, the chain as its argument, unmodified); B starts the base
+     * provider with entry 1001. */
+    snprintf(want, sizeof want, "WSPStartup(wVersionRequested=2.2, lpProtocolInfo=[entry %lu]) = 0\n",
+             (unsigned long)id);
+    const char *l1 = line_with(want, top);
+    const char *l2 = next_line(l1);
+    snprintf(want, sizeof want, "%sWSPStartup(wVersionRequested=2.2, lpProtocolInfo=[entry %lu]) = 0\n", mid,
+             (unsigned long)id);
+    assert_starts(l2, want);
+    snprintf(want, sizeof want, "%sWSPStartup(wVersionRequested=2.2, lpProtocolInfo=[entry 1001]) = 0\n", base);
+    assert_starts(next_line(l2), want);
+
+    /* WSPSocket: three crossings and the system call, each under the one
+     * that caused it, each handle the one the layer above got back. */
+    snprintf(want, sizeof want, "lpProtocolInfo=[entry %lu], g=0, dwFlags=0x1) = SOCKET 0x%llx\n", (unsigned long)id,
+             (unsigned long long)s);
+    const char *w1 = line_with(want, top);
+    const char *w2 = next_line(w1);
+    snprintf(want, sizeof want,
+             "%sWSPSocket(af=AF_INET, type=SOCK_STREAM, protocol=0, lpProtocolInfo=[entry %lu], g=0, dwFlags=0x1) = "
+             "SOCKET 0x",
+             mid, (unsigned long)id);
+    assert_starts(w2, want);
+    unsigned long long sb = strtoull(w2 + strlen(want), NULL, 16);
+    const char *w3 = next_line(w2);
+    snprintf(want, sizeof want,
+             "%sWSPSocket(af=AF_INET, type=SOCK_STREAM, protocol=0, lpProtocolInfo=[entry 1001], g=0, dwFlags=0x1) = "
+             "SOCKET 0x",
+             base);
+    assert_starts(w3, want);
+    unsigned long long sbase = strtoull(w3 + strlen(want), NULL, 16);
+    cr_assert(sb != (unsigned long long)s && sbase != sb && sbase != (unsigned long long)s,
+              "three layers, three handles (non-IFS layers): 0x%llx 0x%llx 0x%llx", (unsigned long long)s, sb, sbase);
+    assert_starts(next_line(w3), "      sys -> socket(AF_INET=2, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 6) = ");
+
+    /* closesocket: down through B with B's handle, to the base with its own. */
+    snprintf(want, sizeof want, "WSPCloseSocket(s=0x%llx) = 0\n", (unsigned long long)s);
+    const char *c1 = line_with(want, top);
+    snprintf(want, sizeof want, "%sWSPCloseSocket(s=0x%llx) = 0\n", mid, sb);
+    assert_starts(next_line(c1), want);
+    snprintf(want, sizeof want, "%sWSPCloseSocket(s=0x%llx) = 0\n", base, sbase);
+    assert_starts(next_line(next_line(c1)), want);
+
+    /* WSACleanup: each WSPCleanup balances its WSPStartup, top down. */
+    const char *k1 = line_with("WSPCleanup() = 0\n", top);
+    snprintf(want, sizeof want, "%sWSPCleanup() = 0\n", mid);
+    assert_starts(next_line(k1), want);
+    snprintf(want, sizeof want, "%sWSPCleanup() = 0\n", base);
+    assert_starts(next_line(next_line(k1)), want);
+}
+
+/* ---- the seam beyond socket, bind, connect, send, recv and close ---- */
+
+/* The line under `call` that starts with `want` (before the next
+ * dispatcher line). */
+static const char *under(const char *call, const char *want) {
+    for (const char *l = next_line(call); *l && strncmp(l, "ws2 -> ", 7); l = next_line(l))
+        if (!strncmp(l, want, strlen(want)))
+            return l;
+    cr_assert_fail("no line starting \"%s\" under\n%.*s\nin:\n%s", want, (int)(strchr(call, '\n') - call), call, text);
+    return NULL;
+}
+
+static int descriptor_of(const char *socket_line) {
+    const char *eq = strstr(next_line(socket_line), ") = ");
+    cr_assert_not_null(eq);
+    return atoi(eq + 4);
+}
+
+Test(trace, the_seam_poll_socket_options_and_ioctl) {
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    SOCKET a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(bind(a, (struct sockaddr *)&sa, sizeof sa), 0);
+    int len = sizeof sa;
+    cr_assert_eq(getsockname(a, (struct sockaddr *)&sa, &len), 0);
+    int size = 65536, ttl = 33;
+    cr_assert_eq(setsockopt(a, SOL_SOCKET, SO_RCVBUF, (const char *)&size, sizeof size), 0);
+    cr_assert_eq(setsockopt(a, IPPROTO_IP, IP_TTL, (const char *)&ttl, sizeof ttl), 0);
+    ttl = 0;
+    len = sizeof ttl;
+    cr_assert_eq(getsockopt(a, IPPROTO_IP, IP_TTL, (char *)&ttl, &len), 0);
+    cr_assert_eq(ttl, 33);
+    cr_assert_eq(sendto(b, "hello", 5, 0, (struct sockaddr *)&sa, sizeof sa), 5);
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(a, &rd);
+    struct timeval tv = {5, 0};
+    cr_assert_eq(select(0, &rd, NULL, NULL, &tv), 1);
+    u_long avail = 0;
+    cr_assert_eq(ioctlsocket(a, FIONREAD, &avail), 0);
+    cr_assert_eq(avail, 5ul);
+    cr_assert_eq(WSACleanup(), 0);
+    read_trace();
+
+    char want[256];
+    snprintf(want, sizeof want, "protocol=0, lpProtocolInfo=[entry 1002], g=0, dwFlags=0x1) = SOCKET 0x%llx\n",
+             (unsigned long long)a);
+    int fd = descriptor_of(line_with(want, "ws2 -> "));
+
+    /* setsockopt/getsockopt in POSIX names and values (the provider keeps
+     * SO_RCVBUF's value itself: IP_TTL is asked of the system). */
+    snprintf(want, sizeof want, "WSPSetSockOpt(s=0x%llx, level=SOL_SOCKET, optname=SO_RCVBUF, optlen=4) = 0\n",
+             (unsigned long long)a);
+    const char *set = line_with(want, "ws2 -> ");
+    snprintf(want, sizeof want, "  sys -> setsockopt(%d, SOL_SOCKET, SO_RCVBUF, [65536], 4) = 0\n", fd);
+    under(set, want);
+    snprintf(want, sizeof want, "WSPGetSockOpt(s=0x%llx, level=IPPROTO_IP, optname=IP_TTL) = 0\n", (unsigned long long)a);
+    const char *get = line_with(want, "ws2 -> ");
+    snprintf(want, sizeof want, "  sys -> getsockopt(%d, IPPROTO_IP, IP_TTL, [33], [4]) = 0\n", fd);
+    under(get, want);
+
+    /* select waits in poll(2): the descriptor, what it waited for, and what
+     * came, in strace's form. */
+    const char *sel = line_with("WSPSelect(", "ws2 -> ");
+    snprintf(want, sizeof want, "  sys -> poll([{fd=%d, events=POLLIN", fd);
+    const char *p = under(sel, want);
+    snprintf(want, sizeof want, " = 1 ([{fd=%d, revents=POLLIN}])\n", fd);
+    const char *end = strchr(p, '\n');
+    cr_assert_not_null(strstr(p, want), "%.*s", (int)(end - p), p);
+    cr_assert_lt(strstr(p, want), end, "on the same line");
+
+    /* FIONREAD is ioctl(2), the value read in brackets. */
+    snprintf(want, sizeof want, "WSPIoctl(s=0x%llx, dwIoControlCode=FIONREAD", (unsigned long long)a);
+    const char *io = line_with(want, "ws2 -> ");
+    snprintf(want, sizeof want, "  sys -> ioctl(%d, FIONREAD, [5]) = 0\n", fd);
+    under(io, want);
+}
+
+Test(trace, the_seam_resolver) {
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST;
+    cr_assert_eq(getaddrinfo("127.0.0.1", "80", &hints, &res), 0);
+    freeaddrinfo(res);
+    cr_assert_eq(getaddrinfo("not-a-number", "80", &hints, &res), WSAHOST_NOT_FOUND);
+    cr_assert_eq(WSACleanup(), 0);
+    read_trace();
+    /* No provider call around them: lines of their own, unindented. */
+    line_with("sys -> getaddrinfo(\"127.0.0.1\", \"80\", {ai_flags=0x4, ai_family=AF_INET, ai_socktype=SOCK_STREAM}) "
+              "= 0 ([{AF_INET, 127.0.0.1:80}])\n",
+              "sys -> ");
+    line_with("sys -> getaddrinfo(\"not-a-number\", \"80\", {ai_flags=0x4, ai_family=AF_INET, ai_socktype=SOCK_STREAM}) "
+              "= -2 (EAI_NONAME -> WSAHOST_NOT_FOUND)\n",
+              "sys -> ");
 }

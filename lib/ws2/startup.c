@@ -2,6 +2,7 @@
 #include "ws2.h"
 #include "common/fault.h"
 #include "apc.h"
+#include "trace.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -56,6 +57,9 @@ int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
     pthread_mutex_lock(&state_lock);
     if (atomic_load(&startup_count) == 0) {
         common__fault_reload();
+        /* WS2POSIX_TRACE is read now: the resolver's calls, which start no
+         * provider, are traced as well. */
+        (void)ws2__trace_enabled();
         int err = ws2__catalog_load();
         if (err) {
             pthread_mutex_unlock(&state_lock);

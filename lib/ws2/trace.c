@@ -6,23 +6,28 @@
  *     layer -> [entry 1001 'ws2posix Tcpip [TCP/IP]'] WSPSocket(af=AF_INET, ...) = SOCKET 0x400004
  *
  * "ws2 ->" is the dispatcher calling the top of a chain; "layer ->" is a
- * layered provider calling the base provider it loaded by path. A nested
- * crossing is indented under the one that caused it.
+ * layered provider calling the next layer it loaded by path (another layer,
+ * or the base provider), the entry in brackets being that next layer's own.
+ * A nested crossing is indented under the one that caused it.
  *
  * How: proc tables are wrapped. When tracing is on, the table the dispatcher
- * keeps for a started provider, and the table the base provider hands to a
- * layer, are replaced by tracing tables whose functions log and call the
- * real ones. A WSP function has no context argument, so each tracing table
- * is a slot: slot N's functions know their real table as slots[N].
+ * keeps for a started provider, the table the base provider hands to a
+ * layer, and the table a layer gets through w2p_CallWSPStartup are replaced
+ * by tracing tables whose functions log and call the real ones. A WSP
+ * function has no context argument, so each tracing table is a slot: slot
+ * N's functions know their real table as slots[N].
  *
  * Lines are written when the outermost call of the thread returns, in the
  * order the calls began, so that a crossing appears above the crossings it
  * caused, each with its result.
  */
+#define _GNU_SOURCE /* dladdr */
 #include "ws2.h"
 #include "trace.h"
 #include "common/trace_hook.h"
+#include <ws2ipdef.h> /* IP_ and IPV6_ option names */
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -173,6 +178,14 @@ static const struct name sol_options[] = {
     N(SO_SNDLOWAT), N(SO_RCVLOWAT), N(SO_SNDTIMEO), N(SO_RCVTIMEO), N(SO_ERROR), N(SO_TYPE),
     N(SO_GROUP_ID), N(SO_GROUP_PRIORITY), N(SO_MAX_MSG_SIZE), N(SO_PROTOCOL_INFOA), N(SO_PROTOCOL_INFOW),
     N(SO_CONDITIONAL_ACCEPT), {0, NULL}};
+static const struct name ip_options[] = {
+    N(IP_OPTIONS), N(IP_HDRINCL), N(IP_TOS), N(IP_TTL), N(IP_MULTICAST_IF), N(IP_MULTICAST_TTL),
+    N(IP_MULTICAST_LOOP), N(IP_ADD_MEMBERSHIP), N(IP_DROP_MEMBERSHIP), N(IP_DONTFRAGMENT), N(IP_PKTINFO),
+    N(IP_RECVTTL), {0, NULL}};
+static const struct name ipv6_options[] = {
+    N(IPV6_UNICAST_HOPS), N(IPV6_MULTICAST_IF), N(IPV6_MULTICAST_HOPS), N(IPV6_MULTICAST_LOOP),
+    N(IPV6_ADD_MEMBERSHIP), N(IPV6_DROP_MEMBERSHIP), N(IPV6_DONTFRAG), N(IPV6_PKTINFO), N(IPV6_HOPLIMIT),
+    N(IPV6_V6ONLY), {0, NULL}};
 static const struct name shut_hows[] = {N(SD_RECEIVE), N(SD_SEND), N(SD_BOTH), {0, NULL}};
 static const struct name ioctls[] = {N(FIONBIO), N(FIONREAD), N(SIOCATMARK), {0, NULL}};
 
@@ -209,6 +222,10 @@ static const char *option(int level, int name) {
         return lookup(sol_options, name, buf(), 96);
     if (level == IPPROTO_TCP && name == TCP_NODELAY)
         return "TCP_NODELAY";
+    if (level == IPPROTO_IP)
+        return lookup(ip_options, name, buf(), 96);
+    if (level == IPPROTO_IPV6)
+        return lookup(ipv6_options, name, buf(), 96);
     char *b = buf();
     snprintf(b, 96, "%d", name);
     return b;
@@ -649,11 +666,9 @@ static const WSPPROC_TABLE tables[] = {
     TABLE(30), TABLE(31), TABLE(32), TABLE(33), TABLE(34), TABLE(35), TABLE(36), TABLE(37),
 };
 
-/* Replace *table with a tracing table for the provider started with info.
- * Without tracing, or when every slot is taken, the table stays as it is. */
-void ws2__trace_wrap(const char *caller, const WSAPROTOCOL_INFOW *info, WSPPROC_TABLE *table) {
-    if (!ws2__trace_enabled())
-        return;
+/* Replace *table with a tracing table whose lines name entry id. When every
+ * slot is taken, the table stays as it is (and its calls untraced). */
+static void wrap(const char *caller, DWORD id, const WCHAR *name, WSPPROC_TABLE *table) {
     pthread_mutex_lock(&slots_lock);
     for (int k = 0; k < MAX_SLOTS; k++) {
         struct slot *sl = &slots[slot_number[k]];
@@ -661,12 +676,87 @@ void ws2__trace_wrap(const char *caller, const WSAPROTOCOL_INFOW *info, WSPPROC_
             continue;
         sl->real = *table;
         sl->caller = caller;
-        sl->id = info->dwCatalogEntryId;
-        memcpy(sl->name, info->szProtocol, sizeof sl->name);
+        sl->id = id;
+        memcpy(sl->name, name, sizeof sl->name);
         __atomic_store_n(&sl->used, 1, __ATOMIC_RELEASE);
         *table = tables[k];
         pthread_mutex_unlock(&slots_lock);
         return;
     }
     pthread_mutex_unlock(&slots_lock);
+}
+
+/* Replace *table with a tracing table for the provider started with info.
+ * Without tracing the table stays as it is. */
+void ws2__trace_wrap(const char *caller, const WSAPROTOCOL_INFOW *info, WSPPROC_TABLE *table) {
+    if (!ws2__trace_enabled())
+        return;
+    wrap(caller, info->dwCatalogEntryId, info->szProtocol, table);
+}
+
+/* ---- a layer calling the layer below it ---- */
+
+/*
+ * A layer loads its next layer itself (dlopen, dlsym "WSPStartup") and calls
+ * the table it gets straight: the dispatcher is not on that path, and no
+ * mechanism of Windows' puts it there. Two ways in, both free when tracing is
+ * off:
+ *  - the base provider's exported WSPStartup (lib/provider/startup.c) wraps
+ *    the table it hands out, so any layer's calls into the base are traced;
+ *  - for any other next layer, the layer calls its WSPStartup through
+ *    w2p_CallWSPStartup (ws2spi.h), which wraps that table too.
+ *
+ * Which entry the lines name: the next layer's own. The base gets its own
+ * entry (the propagation rule), so that is lpProtocolInfo; a layered next
+ * layer gets the chain's entry, so its own is the element of the chain whose
+ * provider path is the object that exports lpfnStartup.
+ */
+static void next_entry(LPWSPSTARTUP fn, const WSAPROTOCOL_INFOW *info, DWORD *id, const WCHAR **name) {
+    *id = info->dwCatalogEntryId;
+    *name = info->szProtocol;
+    if (info->ProtocolChain.ChainLen < 2)
+        return;
+    Dl_info di;
+    char object[4096], path[4096], real[4096];
+    if (!dladdr((void *)(uintptr_t)fn, &di) || !di.dli_fname || !realpath(di.dli_fname, object))
+        return;
+    int n = info->ProtocolChain.ChainLen < MAX_PROTOCOL_CHAIN ? info->ProtocolChain.ChainLen : MAX_PROTOCOL_CHAIN;
+    for (int k = 0; k < n; k++) {
+        ws2__entry *e = ws2__catalog_find(info->ProtocolChain.ChainEntries[k]);
+        if (!e)
+            continue;
+        ws2__w_to_a(e->path, path, sizeof path);
+        if (realpath(path, real) && !strcmp(real, object)) {
+            *id = e->info.dwCatalogEntryId;
+            *name = e->info.szProtocol;
+            return;
+        }
+    }
+}
+
+int WSPAPI w2p_CallWSPStartup(LPWSPSTARTUP lpfnStartup, WORD wVersionRequested, LPWSPDATA lpWSPData,
+                              LPWSAPROTOCOL_INFOW lpProtocolInfo, WSPUPCALLTABLE UpcallTable,
+                              LPWSPPROC_TABLE lpProcTable) {
+    if (!lpfnStartup)
+        return WSAEFAULT;
+    /* Off, or the base provider, which traces itself: just the call. */
+    if (!ws2__trace_enabled() || lpfnStartup == WSPStartup || !lpProtocolInfo || !lpProcTable)
+        return lpfnStartup(wVersionRequested, lpWSPData, lpProtocolInfo, UpcallTable, lpProcTable);
+    DWORD id;
+    const WCHAR *name;
+    WCHAR kept[WSAPROTOCOL_LEN + 1];
+    next_entry(lpfnStartup, lpProtocolInfo, &id, &name);
+    memcpy(kept, name, sizeof kept); /* the callee may change *lpProtocolInfo */
+    DWORD given = lpProtocolInfo->dwCatalogEntryId;
+    int t = ws2__trace_begin();
+    int r = lpfnStartup(wVersionRequested, lpWSPData, lpProtocolInfo, UpcallTable, lpProcTable);
+    WSAPROTOCOL_INFOW shown = {0};
+    shown.dwCatalogEntryId = id;
+    memcpy(shown.szProtocol, kept, sizeof kept);
+    ws2__trace_end(t, "layer", &shown, "WSPStartup(wVersionRequested=%u.%u, lpProtocolInfo=[entry %lu]) = %s",
+                   LOBYTE(wVersionRequested), HIBYTE(wVersionRequested), (unsigned long)given,
+                   ws2__trace_error_name(r));
+    if (r == 0)
+        wrap("layer", id, kept, lpProcTable);
+    return r;
 }
