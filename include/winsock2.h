@@ -122,6 +122,9 @@ typedef struct fd_set {
 
 W2P_BEGIN_DECLS
 int WSAAPI __WSAFDIsSet(SOCKET s, fd_set *set);
+/* FD_SET's body (not in Windows, where it is all macro): append s unless it
+ * is there already or the set holds setsize entries. */
+void WSAAPI w2p_fd_set_add(SOCKET s, fd_set *set, u_int setsize);
 W2P_END_DECLS
 
 /* Remove fd from set, keeping the order of the others. */
@@ -139,18 +142,11 @@ W2P_END_DECLS
         }                                                                           \
     } while (0)
 
-/* Append fd unless it is already there or the set is full. */
-#define FD_SET(fd, set)                                                             \
-    do {                                                                            \
-        u_int w2p_i_;                                                               \
-        for (w2p_i_ = 0; w2p_i_ < ((fd_set *)(set))->fd_count; w2p_i_++)            \
-            if (((fd_set *)(set))->fd_array[w2p_i_] == (SOCKET)(fd))                \
-                break;                                                              \
-        if (w2p_i_ == ((fd_set *)(set))->fd_count && w2p_i_ < (u_int)FD_SETSIZE) {  \
-            ((fd_set *)(set))->fd_array[w2p_i_] = (SOCKET)(fd);                     \
-            ((fd_set *)(set))->fd_count++;                                          \
-        }                                                                           \
-    } while (0)
+/* Append fd unless it is already there or the set is full: Windows' macro
+ * does the same search inline; ours calls a function that does it faster
+ * (a 64-socket set is built with some 2,000 comparisons) and evaluates its
+ * arguments once. */
+#define FD_SET(fd, set) w2p_fd_set_add((SOCKET)(fd), (fd_set *)(set), (u_int)FD_SETSIZE)
 
 #define FD_ZERO(set) (((fd_set *)(set))->fd_count = 0)
 #define FD_ISSET(fd, set) __WSAFDIsSet((SOCKET)(fd), (fd_set *)(set))

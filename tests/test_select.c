@@ -508,3 +508,46 @@ Test(wsapoll, closed_by_another_thread, .init = start, .fini = stop) {
     pthread_join(t, NULL);
     closesocket(c);
 }
+
+/* FD_SET as Windows' macro behaves: appends in order, ignores a socket
+ * already present wherever it sits (the search goes four entries at a time,
+ * so every position of the first five and the tail is tried), stops at
+ * FD_SETSIZE, and FD_CLR keeps the order of the rest. Values need not be
+ * sockets: the macros never look them up. */
+Test(sel, fd_set_macros, .init = start, .fini = stop) {
+    fd_set set;
+    FD_ZERO(&set);
+    for (SOCKET s = 4; s <= 4 * FD_SETSIZE + 40; s += 4)
+        FD_SET(s, &set);
+    cr_assert_eq(set.fd_count, FD_SETSIZE, "full at FD_SETSIZE");
+    for (u_int i = 0; i < set.fd_count; i++)
+        cr_assert_eq(set.fd_array[i], (SOCKET)(4 * (i + 1)), "in order");
+    for (u_int i = 0; i < FD_SETSIZE; i++) {
+        FD_SET(set.fd_array[i], &set); /* present: nothing changes */
+        cr_assert_eq(set.fd_count, FD_SETSIZE);
+    }
+    for (u_int n = 1; n <= 9; n++) {
+        FD_ZERO(&set);
+        for (SOCKET s = 1; s <= n; s++)
+            FD_SET(s * 100, &set);
+        for (SOCKET s = 1; s <= n; s++) {
+            FD_SET(s * 100, &set);
+            cr_assert_eq(set.fd_count, n, "duplicate at %u of %u", (unsigned)s, n);
+        }
+        FD_SET((SOCKET)7, &set);
+        cr_assert_eq(set.fd_count, n + 1);
+        cr_assert_eq(set.fd_array[n], 7);
+    }
+    FD_CLR((SOCKET)300, &set);
+    cr_assert_eq(set.fd_count, 9);
+    cr_assert_eq(set.fd_array[2], 400, "FD_CLR keeps the order");
+    cr_assert(!FD_ISSET((SOCKET)300, &set));
+    cr_assert(FD_ISSET((SOCKET)7, &set));
+    /* arguments evaluated once */
+    SOCKET vals[2] = {11, 12};
+    int k = 0;
+    FD_ZERO(&set);
+    FD_SET(vals[k++], &set);
+    cr_assert_eq(k, 1);
+    cr_assert_eq(set.fd_array[0], 11);
+}

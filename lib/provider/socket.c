@@ -17,8 +17,14 @@ _Thread_local int wsp__blocking __attribute__((tls_model("initial-exec")));
 
 wsp__sock *wsp__sock_get(SOCKET s, LPINT err) {
     DWORD_PTR ctx;
-    if (wsp__upcalls.lpWPUQuerySocketHandleContext(s, &ctx, err) != 0)
+    if (wsp__own_dispatcher) {
+        /* The upcall's own body, without the call through the table: this
+         * runs for every socket of every select. */
+        if ((*err = ws2__handle_context(s, &ctx)) != 0)
+            return NULL;
+    } else if (wsp__upcalls.lpWPUQuerySocketHandleContext(s, &ctx, err) != 0) {
         return NULL;
+    }
     wsp__sock *so = (wsp__sock *)ctx;
     atomic_fetch_add_explicit(&so->refs, 1, memory_order_relaxed);
     return so;

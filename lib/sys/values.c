@@ -135,50 +135,6 @@ int sys__how_to_posix(int w_how, int *how) {
   return SYS_WSAEINVAL;
 }
 
-/* --- WSAPoll bits ------------------------------------------------------------------------ */
-
-/* Windows reports out-of-band data as POLLRDBAND; Linux as POLLPRI. */
-/* RDNORM <-> POLLIN, RDBAND and PRI <-> POLLPRI, WRNORM <-> POLLOUT,
- * WRBAND <-> POLLWRBAND, SYS_POLL_RDHUP <-> POLLRDHUP; ERR, HUP and NVAL
- * always come back. Bit tests rather than a table: they run for every
- * descriptor of every select/WSAPoll call. */
-short sys__poll_events_to_posix(short w_events) {
-  int out = 0;
-  if (w_events & SYS_W_POLLRDNORM)
-    out |= POLLIN;
-  if (w_events & (SYS_W_POLLRDBAND | SYS_W_POLLPRI))
-    out |= POLLPRI;
-  if (w_events & SYS_W_POLLWRNORM)
-    out |= POLLOUT;
-  if (w_events & SYS_W_POLLWRBAND)
-    out |= POLLWRBAND;
-  if (w_events & SYS_POLL_RDHUP)
-    out |= POLLRDHUP;
-  return (short)out;
-}
-
-short sys__poll_revents_to_w(short revents, short w_events) {
-  int out = 0;
-  if (revents & POLLIN)
-    out |= SYS_W_POLLRDNORM;
-  if (revents & POLLPRI)
-    out |= SYS_W_POLLRDBAND | SYS_W_POLLPRI;
-  if (revents & POLLOUT)
-    out |= SYS_W_POLLWRNORM;
-  if (revents & POLLWRBAND)
-    out |= SYS_W_POLLWRBAND;
-  if (revents & POLLRDHUP)
-    out |= SYS_POLL_RDHUP;
-  out &= w_events; /* only what was asked for ... */
-  if (revents & POLLERR) /* ... and always these */
-    out |= SYS_W_POLLERR;
-  if (revents & POLLHUP)
-    out |= SYS_W_POLLHUP;
-  if (revents & POLLNVAL)
-    out |= SYS_W_POLLNVAL;
-  return (short)out;
-}
-
 /* --- sockaddr ------------------------------------------------------------------------------
  *
  * Windows and Linux x86-64 share the layouts: a 16-bit family first (no

@@ -1,5 +1,5 @@
 /* The Windows fd_set is a count and an array of SOCKET values; FD_ISSET is
- * this function, as on Windows. */
+ * __WSAFDIsSet, as on Windows, and FD_SET is w2p_fd_set_add. */
 #include "ws2.h"
 
 int WSAAPI __WSAFDIsSet(SOCKET fd, fd_set *set) {
@@ -11,4 +11,23 @@ int WSAAPI __WSAFDIsSet(SOCKET fd, fd_set *set) {
         if (set->fd_array[i] == fd)
             return 1;
     return 0;
+}
+
+/* Four comparisons per step: the search runs for every FD_SET, so a set of
+ * n sockets costs n*n/2 of them to build. */
+void WSAAPI w2p_fd_set_add(SOCKET fd, fd_set *set, u_int setsize) {
+    if (!set)
+        return;
+    u_int n = set->fd_count, i = 0;
+    const SOCKET *a = set->fd_array;
+    for (; i + 4 <= n; i += 4)
+        if (a[i] == fd || a[i + 1] == fd || a[i + 2] == fd || a[i + 3] == fd)
+            return;
+    for (; i < n; i++)
+        if (a[i] == fd)
+            return;
+    if (n < setsize) {
+        set->fd_array[n] = fd;
+        set->fd_count = n + 1;
+    }
 }
