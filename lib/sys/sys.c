@@ -373,8 +373,10 @@ static int send_common(int fd, struct iovec *iov, size_t niov, int w_flags,
 
   if (sent == NULL)
     return SYS_WSAEFAULT;
-  if ((err = sys__msg_flags_to_posix(w_flags, 1, &flags)) != 0)
+  if ((err = sys__msg_flags_to_posix(w_flags & ~SYS_MSG_BLOCK, 1, &flags)) != 0)
     return err;
+  if (!(w_flags & SYS_MSG_BLOCK))
+    flags |= MSG_DONTWAIT;
 
   memset(&msg, 0, sizeof msg);
   if (w_to != NULL) {
@@ -397,7 +399,8 @@ static int send_common(int fd, struct iovec *iov, size_t niov, int w_flags,
   do
     n = sendmsg(fd, &msg, flags | MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
-  SYS_TRACE(n, "sendmsg(%d, %zu buffer(s), MSG_NOSIGNAL%s)", fd, niov, flags ? "|..." : "");
+  SYS_TRACE(n, "sendmsg(%d, %zu buffer(s), MSG_NOSIGNAL%s%s)", fd, niov,
+            flags & MSG_DONTWAIT ? "|MSG_DONTWAIT" : "", flags & ~MSG_DONTWAIT ? "|..." : "");
   if (n < 0)
     return sys__send_error(fd, errno, w_to != NULL);
   *sent = (size_t)n;
@@ -462,8 +465,10 @@ static int recv_common(int fd, struct iovec *iov, size_t niov, int w_flags,
 
   if (received == NULL)
     return SYS_WSAEFAULT;
-  if ((err = sys__msg_flags_to_posix(w_flags, 0, &flags)) != 0)
+  if ((err = sys__msg_flags_to_posix(w_flags & ~SYS_MSG_BLOCK, 0, &flags)) != 0)
     return err;
+  if (!(w_flags & SYS_MSG_BLOCK))
+    flags |= MSG_DONTWAIT;
   if (w_from != NULL && w_fromlen == NULL)
     return SYS_WSAEFAULT;
   if (control != NULL && control_len == NULL)
@@ -482,7 +487,8 @@ static int recv_common(int fd, struct iovec *iov, size_t niov, int w_flags,
   do
     n = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
-  SYS_TRACE(n, "recvmsg(%d, %zu buffer(s), MSG_CMSG_CLOEXEC%s)", fd, niov, flags ? "|..." : "");
+  SYS_TRACE(n, "recvmsg(%d, %zu buffer(s), MSG_CMSG_CLOEXEC%s%s)", fd, niov,
+            flags & MSG_DONTWAIT ? "|MSG_DONTWAIT" : "", flags & ~MSG_DONTWAIT ? "|..." : "");
   if (n < 0)
     return (errno == EAGAIN || errno == EWOULDBLOCK) ? again_error(fd)
                                                      : sys__wsa_error(errno);

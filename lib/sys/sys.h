@@ -98,6 +98,13 @@ int sys__sendmsg(int fd, const sys_wbuf_t *bufs, uint32_t nbufs, int w_flags,
                  const void *w_to, int w_tolen,
                  const void *control, size_t control_len, size_t *sent);
 
+/* Every send and receive here is non-blocking (MSG_DONTWAIT), whatever the
+ * descriptor's mode, unless w_flags has SYS_MSG_BLOCK: then a descriptor put
+ * in blocking mode (sys__ioctl_fionbio(fd, 0)) blocks in the kernel. The
+ * provider's blocking receive uses that (provider/io.c); everything else,
+ * the loop thread first, can count on never blocking. */
+#define SYS_MSG_BLOCK 0x40000000
+
 /* Receive flags allowed: MSG_OOB, MSG_PEEK, MSG_WAITALL, MSG_PUSH_IMMEDIATE
  * (accepted, no effect).  A datagram larger than the buffer fills the buffer,
  * sets *received to what was stored and returns WSAEMSGSIZE. */
