@@ -318,6 +318,46 @@ Test(transmit, overlapped_no_event) {
     closesocket(s);
 }
 
+/* A socket associated with a completion port gets TransmitFile's and
+ * TransmitPackets' completions there, as every overlapped operation's. */
+Test(transmit, completion_port) {
+    enum { SIZE = 2 * 1024 * 1024 };
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    LPFN_TRANSMITPACKETS tp = ext(c, (GUID)WSAID_TRANSMITPACKETS);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    cr_assert_not_null(port);
+    cr_assert_eq(CreateIoCompletionPort((HANDLE)(ULONG_PTR)c, port, 77, 0), port);
+    int fd = temp_file(SIZE);
+    WSAOVERLAPPED o1 = {0}, o2 = {0};
+    BOOL ok = TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, &o1, NULL, 0);
+    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    char m[] = "packets";
+    TRANSMIT_PACKETS_ELEMENT e = {TP_ELEMENT_MEMORY, 7, {.pBuffer = m}};
+    ok = tp(c, &e, 1, 0, &o2, 0);
+    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    sink k;
+    sink_start(&k, s, SIZE + 7);
+    DWORD n;
+    ULONG_PTR key;
+    LPOVERLAPPED got;
+    cr_assert(GetQueuedCompletionStatus(port, &n, &key, &got, 10000));
+    cr_assert_eq(got, &o1); /* in the order issued */
+    cr_assert_eq(n, SIZE);
+    cr_assert_eq(key, 77);
+    cr_assert(GetQueuedCompletionStatus(port, &n, &key, &got, 10000));
+    cr_assert_eq(got, &o2);
+    cr_assert_eq(n, 7);
+    sink_join(&k);
+    cr_assert_eq(k.got, SIZE + 7);
+    cr_assert_eq(memcmp(k.buf + SIZE, "packets", 7), 0);
+    free(k.buf);
+    close(fd);
+    closesocket(c);
+    closesocket(s);
+    CloseHandle(port);
+}
+
 /* Overlapped operations of the write direction complete in the order
  * issued: a send queued behind a pending one, a TransmitFile behind it,
  * a send behind that. */

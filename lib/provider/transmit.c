@@ -199,6 +199,23 @@ static int run(wsp__sock *so, wsp__xmit *x, LPOVERLAPPED ov, DWORD *bytes) {
     return err;
 }
 
+static BOOL result(int err) {
+    WSASetLastError(err);
+    return err ? FALSE : TRUE;
+}
+
+/* The end of both calls: the plan checked (err 0) is sent; x and the
+ * reference on so are let go. */
+static BOOL submit(wsp__sock *so, wsp__xmit *x, int err, LPOVERLAPPED ov) {
+    DWORD bytes = 0;
+    if (err)
+        wsp__xmit_free(x);
+    else
+        err = run(so, x, ov, &bytes);
+    wsp__sock_put(so);
+    return result(err);
+}
+
 static int sendable(wsp__sock *so, BOOL stream_only) {
     int st = atomic_load(&so->state);
     if (stream_only && so->type != SOCK_STREAM)
@@ -210,10 +227,6 @@ static int sendable(wsp__sock *so, BOOL stream_only) {
     return 0;
 }
 
-static BOOL result(int err) {
-    WSASetLastError(err);
-    return err ? FALSE : TRUE;
-}
 
 static int flags_ok(DWORD flags) {
     return !(flags & ~(DWORD)XMIT_FLAGS) && (!(flags & TF_REUSE_SOCKET) || (flags & TF_DISCONNECT));
@@ -228,7 +241,6 @@ BOOL WINAPI wsp__TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytes
         return result(WSAENOTSOCK); /* F92 */
     const TRANSMIT_FILE_BUFFERS *tb = lpTransmitBuffers;
     wsp__xmit *x = NULL;
-    DWORD bytes = 0;
     /* The last parameter carries the TF_* flags (named dwReserved in the
      * headers, dwFlags on the reference page). */
     if (!flags_ok(dwReserved))
@@ -252,14 +264,7 @@ BOOL WINAPI wsp__TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytes
             add_memory(x, tb->Tail, tb->TailLength);
         x->disconnect = (dwReserved & TF_DISCONNECT) != 0;
     }
-    if (err) {
-        wsp__xmit_free(x);
-        wsp__sock_put(so);
-        return result(err);
-    }
-    err = run(so, x, lpOverlapped, &bytes);
-    wsp__sock_put(so);
-    return result(err);
+    return submit(so, x, err, lpOverlapped);
 }
 
 BOOL WINAPI wsp__TransmitPackets(SOCKET hSocket, LPTRANSMIT_PACKETS_ELEMENT lpPacketArray, DWORD nElementCount,
@@ -270,7 +275,6 @@ BOOL WINAPI wsp__TransmitPackets(SOCKET hSocket, LPTRANSMIT_PACKETS_ELEMENT lpPa
     if (!so)
         return result(WSAENOTSOCK);
     wsp__xmit *x = NULL;
-    DWORD bytes = 0;
     if (!flags_ok(dwFlags))
         err = WSAEINVAL;
     else if (nElementCount && !lpPacketArray)
@@ -298,14 +302,7 @@ BOOL WINAPI wsp__TransmitPackets(SOCKET hSocket, LPTRANSMIT_PACKETS_ELEMENT lpPa
                 err = add_file(x, e->hFile, e->nFileOffset.QuadPart, e->cLength);
         }
     }
-    if (err) {
-        wsp__xmit_free(x);
-        wsp__sock_put(so);
-        return result(err);
-    }
-    err = run(so, x, lpOverlapped, &bytes);
-    wsp__sock_put(so);
-    return result(err);
+    return submit(so, x, err, lpOverlapped);
 }
 
 /* mswsock.dll exports TransmitFile by name (TransmitPackets only through
