@@ -514,6 +514,56 @@ Test(transmit, copy_when_sendfile_refuses) {
     closesocket(s);
 }
 
+/* A blocking TransmitFile waits alertably: a completion routine queued to
+ * the thread meanwhile runs inside it. */
+static int routine_calls;
+static void CALLBACK on_recv(DWORD err, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags) {
+    (void)err, (void)bytes, (void)ov, (void)flags;
+    routine_calls++;
+}
+
+typedef struct late {
+    sink k;
+    SOCKET poke;
+} late;
+
+static void *late_run(void *arg) {
+    late *l = arg;
+    Sleep(150);
+    send(l->poke, "!", 1, 0); /* completes the WSARecv while the sender waits */
+    Sleep(150);
+    return sink_run(&l->k);
+}
+
+Test(transmit, blocking_is_alertable) {
+    enum { SIZE = 32 * 1024 * 1024 }; /* more than loopback buffers hold */
+    SOCKET c, s, pc, ps;
+    tcp_pair(&c, &s);
+    tcp_pair(&pc, &ps);
+    char one[4];
+    WSABUF rb = {sizeof one, one};
+    WSAOVERLAPPED ov = {0};
+    DWORD fl = 0;
+    routine_calls = 0;
+    cr_assert_eq(WSARecv(pc, &rb, 1, NULL, &fl, &ov, on_recv), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    int fd = temp_file(SIZE);
+    late l = {.poke = ps};
+    l.k.s = s, l.k.want = SIZE, l.k.got = 0, l.k.buf = malloc(SIZE);
+    pthread_t t;
+    pthread_create(&t, NULL, late_run, &l);
+    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, NULL, NULL, 0), TRUE, "%d", WSAGetLastError());
+    cr_assert_eq(routine_calls, 1, "the routine ran inside the blocking call");
+    pthread_join(t, NULL);
+    expect_stream(&l.k, NULL, 0, SIZE, NULL);
+    free(l.k.buf);
+    close(fd);
+    closesocket(c);
+    closesocket(s);
+    closesocket(pc);
+    closesocket(ps);
+}
+
 typedef struct closer {
     SOCKET s;
     int ms;
