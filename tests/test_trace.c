@@ -281,6 +281,16 @@ Test(trace, a_layer_calling_the_layer_below_it) {
     cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_neq(s, INVALID_SOCKET, "%d", WSAGetLastError());
+    SOCKET l = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int salen = sizeof sa;
+    cr_assert_eq(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
+    cr_assert_eq(getsockname(l, (struct sockaddr *)&sa, &salen), 0);
+    cr_assert_eq(listen(l, 1), 0);
+    cr_assert_eq(connect(s, (struct sockaddr *)&sa, salen), 0, "%d", WSAGetLastError());
+    cr_assert_eq(send(s, "hi", 2, 0), 2);
     cr_assert_eq(closesocket(s), 0);
     cr_assert_eq(WSACleanup(), 0);
     read_trace();
@@ -325,6 +335,17 @@ Test(trace, a_layer_calling_the_layer_below_it) {
     cr_assert(sb != (unsigned long long)s && sbase != sb && sbase != (unsigned long long)s,
               "three layers, three handles (non-IFS layers): 0x%llx 0x%llx 0x%llx", (unsigned long long)s, sb, sbase);
     assert_starts(next_line(w3), "      sys -> socket(AF_INET=2, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 6) = ");
+
+    /* A data call: each layer passes the bytes down with the handle the
+     * layer below gave it, and the base provider makes the system call. */
+    snprintf(want, sizeof want, "WSPSend(s=0x%llx, 1 buffer(s), 2 bytes, dwFlags=0x0) = 0, 2 bytes\n",
+             (unsigned long long)s);
+    const char *d1 = line_with(want, top);
+    snprintf(want, sizeof want, "%sWSPSend(s=0x%llx, 1 buffer(s), 2 bytes, dwFlags=0x0) = 0, 2 bytes\n", mid, sb);
+    assert_starts(next_line(d1), want);
+    snprintf(want, sizeof want, "%sWSPSend(s=0x%llx, 1 buffer(s), 2 bytes, dwFlags=0x0) = 0, 2 bytes\n", base, sbase);
+    assert_starts(next_line(next_line(d1)), want);
+    assert_starts(next_line(next_line(next_line(d1))), "      sys -> sendmsg(");
 
     /* closesocket: down through B with B's handle, to the base with its own. */
     snprintf(want, sizeof want, "WSPCloseSocket(s=0x%llx) = 0\n", (unsigned long long)s);
