@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include "share.h"
 #include "internal.h"
+#include "systrace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -165,7 +166,10 @@ static int sweep(void) {
 
 static int peer_cred(int fd, struct ucred *cred) {
   socklen_t len = sizeof *cred;
-  return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &len) == 0 && len == sizeof *cred ? 0 : -1;
+  int r = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &len);
+  SYS_TRACE(r, "getsockopt(%d, SOL_SOCKET, SO_PEERCRED, {pid=%ld, uid=%lu}, [%u])", fd,
+            r == 0 ? (long)cred->pid : 0L, r == 0 ? (unsigned long)cred->uid : 0ul, (unsigned)len);
+  return r == 0 && len == sizeof *cred ? 0 : -1;
 }
 
 /* The broker's answer to one caller. */
@@ -261,7 +265,9 @@ static void *broker_main(void *arg) {
  * share is for another process. */
 static int broker_start(int need_listen) {
   if (!running) {
-    if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
+    int r = pipe2(wake, O_CLOEXEC | O_NONBLOCK);
+    SYS_TRACE(r, "pipe2([%d, %d], O_CLOEXEC|O_NONBLOCK)", wake[0], wake[1]);
+    if (r != 0)
       return sys__wsa_error(errno);
     stopping = 0;
     if (pthread_create(&thread, NULL, broker_main, NULL) != 0) {
@@ -274,11 +280,18 @@ static int broker_start(int need_listen) {
   }
   if (need_listen && listen_fd < 0) {
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    SYS_TRACE(fd, "socket(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC|SOCK_NONBLOCK, 0)");
     if (fd < 0)
       return sys__wsa_error(errno);
     struct sockaddr_un sun;
     socklen_t len = broker_name((uint32_t)getpid(), &sun);
-    if (bind(fd, (struct sockaddr *)&sun, len) != 0 || listen(fd, 16) != 0) {
+    int r = bind(fd, (struct sockaddr *)&sun, len);
+    SYS_TRACE(r, "bind(%d, %s, %u)", fd, sys__trace_sockaddr((struct sockaddr *)&sun, len), (unsigned)len);
+    if (r == 0) {
+      r = listen(fd, 16);
+      SYS_TRACE(r, "listen(%d, 16)", fd);
+    }
+    if (r != 0) {
       close(fd);
       return SYS_WSAENETDOWN; /* the name is taken: nobody could reach us */
     }
@@ -295,7 +308,9 @@ int sys__share_target_ok(uint32_t pid) {
     return 0;
   /* EPERM: the process exists but belongs to another user, and the broker
    * would turn it away: refuse now. */
-  return kill((pid_t)pid, 0) == 0 ? 0 : SYS_WSAEINVAL;
+  int r = kill((pid_t)pid, 0);
+  SYS_TRACE(r, "kill(%lu, 0)", (unsigned long)pid);
+  return r == 0 ? 0 : SYS_WSAEINVAL;
 }
 
 int sys__share_put(int fd, uint32_t target_pid, const void *blob, size_t blob_len, uint64_t *token_out) {
@@ -305,6 +320,7 @@ int sys__share_put(int fd, uint32_t target_pid, const void *blob, size_t blob_le
   if (!s)
     return SYS_WSAENOBUFS;
   s->fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  SYS_TRACE(s->fd, "fcntl(%d, F_DUPFD_CLOEXEC, 3)", fd);
   if (s->fd < 0) {
     int err = sys__wsa_error(errno);
     free(s);
@@ -368,6 +384,7 @@ static int claim_local(uint64_t token, int *fd_out, void *blob, size_t *blob_len
 
 static int claim_remote(uint32_t source_pid, uint64_t token, int *fd_out, void *blob, size_t *blob_len) {
   int c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  SYS_TRACE(c, "socket(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0)");
   if (c < 0)
     return sys__wsa_error(errno);
   int err = SYS_WSAEINVAL;
@@ -392,16 +409,21 @@ static int claim_remote(uint32_t source_pid, uint64_t token, int *fd_out, void *
   msg.msg_controllen = sizeof u.buf;
   ssize_t n;
   /* No broker (the source has gone, or never shared): not a valid info. */
-  if (connect(c, (struct sockaddr *)&sun, len) != 0)
+  int r = connect(c, (struct sockaddr *)&sun, len);
+  SYS_TRACE(r, "connect(%d, %s, %u)", c, sys__trace_sockaddr((struct sockaddr *)&sun, len), (unsigned)len);
+  if (r != 0)
     goto out;
   /* Whoever answers must be the source process itself, of this user. */
   if (peer_cred(c, &cred) != 0 || (uint32_t)cred.pid != source_pid || cred.uid != geteuid())
     goto out;
-  if (send(c, &req, sizeof req, MSG_NOSIGNAL) != (ssize_t)sizeof req)
+  n = send(c, &req, sizeof req, MSG_NOSIGNAL);
+  SYS_TRACE(n, "send(%d, {token}, %zu, MSG_NOSIGNAL)", c, sizeof req);
+  if (n != (ssize_t)sizeof req)
     goto out;
   do
     n = recvmsg(c, &msg, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
+  SYS_TRACE(n, "recvmsg(%d, {reply, SCM_RIGHTS}, MSG_CMSG_CLOEXEC)", c);
   int fd = -1;
   for (struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL; cm; cm = CMSG_NXTHDR(&msg, cm)) {
     if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
@@ -425,8 +447,9 @@ static int claim_remote(uint32_t source_pid, uint64_t token, int *fd_out, void *
   *blob_len = rep.blob_len;
   *fd_out = fd;
   err = 0;
-out:
-  close(c);
+out:;
+  int rc = close(c);
+  SYS_TRACE(rc, "close(%d)", c);
   return err;
 }
 

@@ -220,7 +220,10 @@ const char *sys__trace_sockaddr(const struct sockaddr *sa, socklen_t len) {
   } else if (sa->sa_family == AF_UNIX) {
     const struct sockaddr_un *un = (const struct sockaddr_un *)sa;
     size_t room = len > offsetof(struct sockaddr_un, sun_path) ? len - offsetof(struct sockaddr_un, sun_path) : 0;
-    snprintf(b, SCRATCH, "{AF_UNIX, \"%.*s\"}", (int)strnlen(un->sun_path, room), un->sun_path);
+    if (room > 1 && un->sun_path[0] == 0) /* the abstract namespace: "@name" */
+      snprintf(b, SCRATCH, "{AF_UNIX, @\"%.*s\"}", (int)strnlen(un->sun_path + 1, room - 1), un->sun_path + 1);
+    else
+      snprintf(b, SCRATCH, "{AF_UNIX, \"%.*s\"}", (int)strnlen(un->sun_path, room), un->sun_path);
   } else {
     snprintf(b, SCRATCH, "{%s}", sys__trace_af(sa->sa_family));
   }
