@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "systrace.h"
 
 /* WSA_INVALID_HANDLE (winsock2.h: ERROR_INVALID_HANDLE): what Windows
  * says of a file handle that is not one. */
@@ -33,13 +34,17 @@ int sys__file_info(int fd, int64_t *size, int64_t *pos) {
   struct stat st;
   if (fd < 0)
     return SYS_W_INVALID_HANDLE;
-  if (fstat(fd, &st) != 0)
+  int r = fstat(fd, &st);
+  SYS_TRACE(r, "fstat(%d, {st_mode=%#o, st_size=%lld})", fd, r == 0 ? (unsigned)st.st_mode : 0u,
+            r == 0 ? (long long)st.st_size : 0ll);
+  if (r != 0)
     return file_error(errno);
   /* A directory or a socket has no bytes to give; a pipe no offsets to
    * send from without losing what a partial send leaves behind. */
   if (S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode))
     return SYS_W_INVALID_HANDLE;
   off_t cur = lseek(fd, 0, SEEK_CUR);
+  SYS_TRACE(cur, "lseek(%d, 0, SEEK_CUR)", fd);
   if (cur < 0)
     return errno == ESPIPE ? SYS_WSAEINVAL : file_error(errno);
   *size = (int64_t)st.st_size;
@@ -48,7 +53,9 @@ int sys__file_info(int fd, int64_t *size, int64_t *pos) {
 }
 
 int sys__file_seek(int fd, int64_t pos) {
-  if (lseek(fd, (off_t)pos, SEEK_SET) < 0)
+  off_t r = lseek(fd, (off_t)pos, SEEK_SET);
+  SYS_TRACE(r, "lseek(%d, %lld, SEEK_SET)", fd, (long long)pos);
+  if (r < 0)
     return file_error(errno);
   return 0;
 }
@@ -58,6 +65,7 @@ int sys__pread(int fd, void *buf, size_t len, int64_t off, size_t *got) {
   do
     n = pread(fd, buf, len, (off_t)off);
   while (n < 0 && errno == EINTR);
+  SYS_TRACE(n, "pread(%d, %zu, %lld)", fd, len, (long long)off);
   if (n < 0)
     return file_error(errno);
   *got = (size_t)n;
@@ -77,6 +85,7 @@ static int send_by_copy(int sock, int fd, int64_t off, size_t count, size_t *sen
     do
       n = send(sock, buf, got, MSG_NOSIGNAL | MSG_DONTWAIT);
     while (n < 0 && errno == EINTR);
+    SYS_TRACE(n, "send(%d, %zu bytes, MSG_NOSIGNAL|MSG_DONTWAIT)", sock, got);
     if (n < 0)
       err = sys__send_error(sock, errno, 0);
     else
@@ -94,6 +103,7 @@ int sys__sendfile(int sock, int fd, int64_t off, size_t count, size_t *sent) {
   do
     n = sendfile(sock, fd, &o, count);
   while (n < 0 && errno == EINTR);
+  SYS_TRACE(n, "sendfile(%d, %d, [%lld], %zu)", sock, fd, (long long)off, count);
   if (n >= 0) {
     *sent = (size_t)n; /* 0: the end of the file */
     return 0;
