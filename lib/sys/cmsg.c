@@ -13,6 +13,7 @@
 
 #include "cmsg.h"
 #include "internal.h"
+#include "systrace.h"
 
 /* Windows record geometry (x64). */
 #define W_ALIGN 8u
@@ -97,7 +98,8 @@ static void close_passed_fds(struct cmsghdr *c) {
     for (size_t k = 0; k < n; k++) {
       int fd;
       memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof fd);
-      close(fd);
+      int r = close(fd); /* a descriptor a peer passed: Winsock has no use for it */
+      SYS_TRACE(r, "close(%d)", fd);
     }
   }
 }
