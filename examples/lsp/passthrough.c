@@ -97,7 +97,10 @@ static WSPUPCALLTABLE upcalls;
 
 /* ---- the call log (PASSTHROUGH_LOG) ---- */
 
-static int log_fd = -1; /* opened at the first WSPStartup, closed at the last WSPCleanup */
+/* Opened at the first WSPStartup; closed when the object is unloaded, when
+ * no call can still be writing (closing it at the last WSPCleanup could let
+ * a late call write into a descriptor reused meanwhile). */
+static int log_fd = -1;
 
 #define LOGGING() (__atomic_load_n(&log_fd, __ATOMIC_RELAXED) >= 0)
 
@@ -125,7 +128,7 @@ static void log_open(void) {
         __atomic_store_n(&log_fd, open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600), __ATOMIC_RELAXED);
 }
 
-static void log_close(void) {
+__attribute__((destructor)) static void log_close(void) {
     int fd = __atomic_exchange_n(&log_fd, -1, __ATOMIC_RELAXED);
     if (fd >= 0)
         close(fd);
@@ -694,10 +697,8 @@ static int WSPAPI PT_Cleanup(LPINT err) {
     if (LOGGING())
         log_line("WSPCleanup() = 0 (the one of entry %lu; its next layer cleaned up and unloaded)",
                  (unsigned long)chain_id);
-    if (last) {
+    if (last)
         write_stats();
-        log_close();
-    }
     return 0;
 }
 
@@ -875,10 +876,5 @@ __attribute__((visibility("default"))) int WSPAPI WSPStartup(WORD wVersionReques
                      LOBYTE(wVersionRequested), HIBYTE(wVersionRequested),
                      lpProtocolInfo ? (unsigned long)lpProtocolInfo->dwCatalogEntryId : 0ul, r);
     }
-    pthread_mutex_lock(&lock);
-    int none = n_lowers == 0;
-    pthread_mutex_unlock(&lock);
-    if (r != 0 && none)
-        log_close(); /* no WSPCleanup will come to close it */
     return r;
 }
