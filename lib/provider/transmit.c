@@ -218,8 +218,8 @@ static BOOL submit(wsp__sock *so, wsp__xmit *x, int err, LPOVERLAPPED ov) {
 
 static int sendable(wsp__sock *so, BOOL stream_only) {
     int st = atomic_load(&so->state);
-    if (stream_only && so->type != SOCK_STREAM)
-        return WSAENOTCONN; /* F233: a UDP socket */
+    if (stream_only && so->type != SOCK_STREAM && so->type != SOCK_SEQPACKET)
+        return WSAENOTCONN; /* F233: a UDP socket (the page: connection-oriented types only) */
     if (st != WSP__S_CONNECTED && !(st == WSP__S_CONNECTING && wsp__connect_settled(so)))
         return WSAENOTCONN; /* F233 */
     if (atomic_load(&so->shut) & SD_SEND_BIT)
