@@ -372,3 +372,20 @@ Test(events, thread_ids_differ) {
     cr_assert_neq(other, 0);
     cr_assert_neq(other, GetCurrentThreadId());
 }
+
+/* GetCurrentThreadId is kept per thread; a forked child (whose only thread
+ * has a new id, its process id) must not report its parent's. */
+#include <sys/wait.h>
+#include <unistd.h>
+#include <windows.h>
+Test(events, thread_id_after_fork) {
+    DWORD parent = GetCurrentThreadId();
+    cr_assert_eq(GetCurrentThreadId(), parent, "stable");
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0)
+        _exit(GetCurrentThreadId() == (DWORD)getpid() && GetCurrentThreadId() != parent ? 0 : 1);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child saw its own thread id");
+}

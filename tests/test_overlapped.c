@@ -569,3 +569,46 @@ Test(overlapped, wpu_complete_overlapped_request) {
     cr_assert_eq(WPUCloseSocketHandle(h, &err), 0);
     WSACloseEvent(ov.hEvent);
 }
+
+/* After an overlapped receive completes, the loop may go on polling the
+ * descriptor (provider/loop.c: no epoll_ctl(2) per operation), but data that
+ * then arrives with no receive pending must not make it spin: the process
+ * stays idle while the data waits, and the next WSARecv gets it. */
+/* (not getrusage: winsock2.h's timeval is Windows' 32-bit one) */
+static double cpu_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+Test(ovl, idle_readable_socket_does_not_spin, .init = setup, .fini = teardown, .timeout = 20) {
+    SOCKET c, v;
+    tcp_pair(&c, &v);
+    char buf[8];
+    WSABUF wb = {sizeof buf, buf};
+    WSAOVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = WSACreateEvent();
+    DWORD n = 0, f = 0;
+    cr_assert_eq(WSARecv(v, &wb, 1, &n, &f, &ov, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_eq(send(c, "a", 1, 0), 1);
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
+    cr_assert(WSAGetOverlappedResult(v, &ov, &n, FALSE, &f));
+    cr_assert_eq(n, 1);
+    /* nothing pending now; data arrives and waits */
+    cr_assert_eq(send(c, "bc", 2, 0), 2);
+    double t0 = cpu_seconds();
+    nap_ms(300);
+    double used = cpu_seconds() - t0;
+    cr_expect(used < 0.1, "the loop spun: %.3f s of CPU in 0.3 s", used);
+    WSAResetEvent(ov.hEvent);
+    memset(&ov.Internal, 0, sizeof ov - offsetof(WSAOVERLAPPED, Internal) - sizeof ov.hEvent);
+    int r = WSARecv(v, &wb, 1, &n, &f, &ov, NULL);
+    cr_assert(r == 0 || WSAGetLastError() == WSA_IO_PENDING);
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
+    cr_assert(WSAGetOverlappedResult(v, &ov, &n, FALSE, &f));
+    cr_expect_eq(n, 2);
+    WSACloseEvent(ov.hEvent);
+    closesocket(c), closesocket(v);
+}

@@ -475,4 +475,18 @@ DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable) {
 VOID WINAPI Sleep(DWORD dwMilliseconds) { SleepEx(dwMilliseconds, FALSE); }
 
 DWORD WINAPI GetCurrentProcessId(VOID) { return sys__getpid(); }
-DWORD WINAPI GetCurrentThreadId(VOID) { return (DWORD)gettid(); }
+/* The id is asked for by every overlapped call with a completion routine
+ * (WPUOpenCurrentThread): kept per thread instead of a gettid(2) each time.
+ * A fork's child runs on a new thread id: its only thread forgets it. */
+static _Thread_local DWORD thread_id;
+static pthread_once_t thread_id_once = PTHREAD_ONCE_INIT;
+static void forget_thread_id(void) { thread_id = 0; }
+static void watch_forks(void) { pthread_atfork(NULL, NULL, forget_thread_id); }
+
+DWORD WINAPI GetCurrentThreadId(VOID) {
+    if (!thread_id) {
+        pthread_once(&thread_id_once, watch_forks);
+        thread_id = (DWORD)gettid();
+    }
+    return thread_id;
+}
