@@ -51,8 +51,7 @@ static void on_post(uv_async_t *a) {
 
 struct wsp__watch {
     uv_poll_t poll;
-    int events; /* what uv_poll_start was last given (0: stopped) */
-    int want;   /* what the owner waits for: a subset of events */
+    int events; /* what uv_poll_start was last given: no epoll_ctl if unchanged */
     wsp__ready_fn fn;
     void *owner;
     void (*closed)(void *owner);
@@ -123,14 +122,6 @@ static void on_poll(uv_poll_t *p, int status, int events) {
         ready |= WSP__READY_PRI;
     if (events & UV_DISCONNECT)
         ready |= WSP__READY_HUP;
-    if (status >= 0 && (events & ~w->want)) {
-        /* What nobody waits for any more came: poll only what is wanted. */
-        w->events = w->want;
-        if (w->want)
-            uv_poll_start(&w->poll, w->want, on_poll);
-        else
-            uv_poll_stop(&w->poll);
-    }
     w->fn(w->owner, ready);
 }
 
@@ -154,17 +145,13 @@ void wsp__watch_interest(wsp__watch *w, int interest) {
     /* A watch being closed must not be started again: libuv would poll its
      * descriptor after the close has let go of it (and the socket has
      * closed it), and abort on EBADF. */
-    if (uv_is_closing((uv_handle_t *)&w->poll))
-        return;
-    w->want = events;
-    /* Less than is polled (nothing, say, when an overlapped receive has
-     * completed): poll on. Stopping and starting again for the next
-     * operation would cost epoll_ctl(2) calls every time; on_poll stops what
-     * nobody wants if it ever comes. */
-    if (!(events & ~w->events))
+    if (events == w->events || uv_is_closing((uv_handle_t *)&w->poll))
         return;
     w->events = events;
-    uv_poll_start(&w->poll, events, on_poll);
+    if (events)
+        uv_poll_start(&w->poll, events, on_poll);
+    else
+        uv_poll_stop(&w->poll);
 }
 
 static void on_watch_closed(uv_handle_t *h) {

@@ -40,9 +40,7 @@ typedef void (*wsp__ready_fn)(void *owner, int ready);
 
 /* Loop thread only. NULL when the descriptor cannot be watched. */
 wsp__watch *wsp__watch_open(int fd, wsp__ready_fn fn, void *owner);
-/* READ/WRITE/PRI bits to wait for (the watch stays with 0). Polling may go
- * on for a while after interest has gone: the callback may see readiness
- * nobody asked for, once. */
+/* READ/WRITE/PRI bits to wait for; 0 stops polling (the watch stays). */
 void wsp__watch_interest(wsp__watch *w, int interest);
 /* Stop and free; closed(owner) runs on the loop thread once libuv has let go
  * of the descriptor (only then may it be closed). closed may be NULL. */

@@ -172,9 +172,8 @@ enum { OP_SEND, OP_RECV, OP_ACCEPT, OP_CONNECT, OP_TRANSMIT };
 #define RETARGET (-1)
 
 typedef struct op {
-    wsp__loop_req req; /* first: the loop hands this back */
-    struct op *next;
-    wsp__sock *so; /* the socket whose queue holds it (a reference) */
+    struct op *next; /* in its queue, or in the socket's inbox */
+    wsp__sock *so;   /* the socket whose queue holds it (a reference) */
     SOCKET handle; /* the handle it was issued on: its completion port gets the packet */
     int kind, dir;
     BOOL acceptex; /* aborted with WSA_OPERATION_ABORTED (F127) */
@@ -450,19 +449,51 @@ static void finish(op *o, int err) {
 
 static void abort_all(wsp__sock *so);
 
+static void drain(wsp__sock *so);
+
+static int is_oob_recv(const op *o) { return o->kind == OP_RECV && (o->flags & MSG_OOB); }
+
+/* Poll for what the queues' first operations wait for. Reads stay polled
+ * after the last read operation has completed (ovl_linger), so that the
+ * next one, issued with the poll still on (ovl_armed), need not wake this
+ * thread: it finds the operation in the inbox when reads come. Reads that
+ * come with nothing queued end the lingering. Turning ovl_armed off is
+ * followed by a look at the inbox (an issuer pushes, then reads ovl_armed:
+ * one of the two sees the other). */
 static void update_want(wsp__sock *so) {
-    ovl_state *st = so->ovl;
-    int want = 0;
-    if (st && st->head[DIR_READ])
-        want |= st->head[DIR_READ]->kind == OP_RECV && (st->head[DIR_READ]->flags & MSG_OOB) ? WSP__READY_PRI
-                                                                                            : WSP__READY_READ;
-    if (st && st->head[DIR_WRITE])
-        want |= WSP__READY_WRITE;
+    int want;
+    for (;;) {
+        ovl_state *st = so->ovl;
+        want = 0;
+        op *r = st ? st->head[DIR_READ] : NULL;
+        if (r && is_oob_recv(r))
+            want |= WSP__READY_PRI;
+        else if (r || (so->ovl_linger && !atomic_load(&so->closing)))
+            want |= WSP__READY_READ;
+        if (r && !is_oob_recv(r))
+            so->ovl_linger = 1;
+        if (st && st->head[DIR_WRITE])
+            want |= WSP__READY_WRITE;
+        if (want & WSP__READY_READ) {
+            atomic_store(&so->ovl_armed, 1);
+            break;
+        }
+        if (!atomic_load(&so->ovl_armed))
+            break;
+        atomic_store(&so->ovl_armed, 0);
+        if (!atomic_load(&so->ovl_inbox))
+            break;
+        drain(so); /* issued while the poll was thought on */
+    }
     so->ovl_want = want;
     if (!wsp__ready_update(so) && want) {
         /* The descriptor cannot be watched: fail what waits on it (the
-         * caller holds a reference on so). */
-        for (int d = 0; d < 2; d++) {
+         * caller holds a reference on so); later operations wake the
+         * loop, and fail here in turn. */
+        ovl_state *st = so->ovl;
+        so->ovl_linger = 0;
+        atomic_store(&so->ovl_armed, 0);
+        for (int d = 0; st && d < 2; d++) {
             op *o;
             while ((o = pop(st, d)) != NULL)
                 finish(o, WSAENOBUFS);
@@ -500,6 +531,7 @@ static void run_queue(wsp__sock *so, int dir) {
 }
 
 static void abort_all(wsp__sock *so) {
+    drain(so); /* enqueue sees `closing`: aborted at once */
     ovl_state *st = so->ovl;
     if (!st)
         return;
@@ -530,9 +562,32 @@ static void enqueue(op *o) {
     wsp__sock_put(so);
 }
 
-static void on_post(wsp__loop_req *r) { enqueue((op *)r); }
+/* Loop thread: the operations issued so far join their queues, oldest
+ * first. */
+static void drain(wsp__sock *so) {
+    op *o = atomic_exchange(&so->ovl_inbox, NULL), *fifo = NULL;
+    while (o) {
+        op *next = o->next;
+        o->next = fifo;
+        fifo = o;
+        o = next;
+    }
+    while (fifo) {
+        op *next = fifo->next;
+        enqueue(fifo);
+        fifo = next;
+    }
+}
+
+static void on_drain(wsp__loop_req *r) {
+    wsp__sock *so = (wsp__sock *)(void *)((char *)r - offsetof(wsp__sock, ovl_drain));
+    atomic_store(&so->ovl_drain_queued, 0); /* before the inbox is taken: see hand_over */
+    drain(so);
+    wsp__sock_put(so);
+}
 
 void wsp__ovl_ready(wsp__sock *so, int ready) {
+    drain(so);
     if (!so->ovl) {
         so->ovl_want = 0;
         wsp__ready_update(so);
@@ -541,8 +596,11 @@ void wsp__ovl_ready(wsp__sock *so, int ready) {
     if (atomic_load(&so->closing)) {
         abort_all(so);
     } else {
-        if (ready & (WSP__READY_READ | WSP__READY_PRI | WSP__READY_HUP | WSP__READY_ERR))
+        if (ready & (WSP__READY_READ | WSP__READY_PRI | WSP__READY_HUP | WSP__READY_ERR)) {
+            if (!so->ovl->head[DIR_READ])
+                so->ovl_linger = 0; /* reads came for nobody: stop polling for them */
             run_queue(so, DIR_READ);
+        }
         if (ready & (WSP__READY_WRITE | WSP__READY_HUP | WSP__READY_ERR))
             run_queue(so, DIR_WRITE);
     }
@@ -595,6 +653,29 @@ void wsp__ovl_abort(wsp__sock *so) {
 
 /* ---- issuing ---------------------------------------------------------------- */
 
+/* Give a pending o to the loop thread: into the socket's inbox, and wake
+ * the loop unless it polls for reads already and o waits for just that (it
+ * takes o when reads come), or a wake-up is on its way. 0, or -1 when the
+ * loop does not run. */
+static int hand_over(op *o) {
+    wsp__sock *so = o->so;
+    void *head = atomic_load(&so->ovl_inbox);
+    do
+        o->next = head;
+    while (!atomic_compare_exchange_weak(&so->ovl_inbox, &head, o));
+    if (o->dir == DIR_READ && !is_oob_recv(o) && atomic_load(&so->ovl_armed))
+        return 0;
+    if (atomic_exchange(&so->ovl_drain_queued, 1))
+        return 0;
+    atomic_fetch_add(&so->refs, 1);
+    so->ovl_drain.run = on_drain;
+    if (wsp__loop_post(&so->ovl_drain) == 0)
+        return 0;
+    atomic_store(&so->ovl_drain_queued, 0);
+    wsp__sock_put(so);
+    return -1;
+}
+
 /* Try o at once unless operations are queued before it; else hand it to the
  * loop. Returns 0 / an error (completed here: delivered when it completed,
  * or failed without a completion) or WSA_IO_PENDING. Takes o. */
@@ -646,13 +727,22 @@ static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out
     wsp__kblock_never(o->so); /* the loop thread must never block on it (io.c) */
     atomic_fetch_add(&o->so->refs, 1);
     atomic_fetch_add(&o->so->ovl_queued[o->dir], 1);
-    o->req.run = on_post;
-    if (wsp__loop_post(&o->req) != 0) {
-        atomic_fetch_sub(&o->so->ovl_queued[o->dir], 1);
-        wsp__sock_put(o->so);
-        if (o->acceptor)
-            wsp__sock_put(o->acceptor);
-        op_free(o);
+    if (hand_over(o) != 0) {
+        /* No loop: whatever waits in the inbox fails; o with it, here. */
+        op *p = atomic_exchange(&o->so->ovl_inbox, NULL);
+        while (p) {
+            op *next = p->next;
+            if (p == o) {
+                atomic_fetch_sub(&o->so->ovl_queued[o->dir], 1);
+                wsp__sock_put(o->so);
+                if (o->acceptor)
+                    wsp__sock_put(o->acceptor);
+                op_free(o);
+            } else {
+                finish(p, WSAENETDOWN);
+            }
+            p = next;
+        }
         return WSAENETDOWN;
     }
     return WSA_IO_PENDING;

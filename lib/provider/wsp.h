@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 
 #include "sys/sys.h"
+#include "loop.h"
 
 /* One socket of the base provider. Its life is tied to its handle: the
  * handle table runs wsp__sock_handle_gone when the handle is freed, and the
@@ -41,6 +42,10 @@ typedef struct wsp__sock {
     _Atomic int exclusive;    /* SO_EXCLUSIVEADDRUSE */
     _Atomic int reuseaddr;    /* SO_REUSEADDR as Windows means it */
     _Atomic(void *) deferred; /* WSAAccept CF_DEFER: the connection held back (connect.c) */
+    /* connect.c: where a connect()/WSAConnect in progress goes, for
+     * getpeername meanwhile (F219); length 0: none, -1: ConnectEx's attempt. */
+    _Atomic int connect_tolen;
+    SOCKADDR_STORAGE connect_to;
 
     /* Kept by options.c where the kernel cannot give Windows' answer back. */
     _Atomic int error;        /* SO_ERROR (WSA code): a failed connect seen by
@@ -64,6 +69,15 @@ typedef struct wsp__sock {
     struct wsp__ovl_state *ovl;   /* pending overlapped operations (overlapped.c) */
     _Atomic int ovl_queued[2];    /* overlapped.c: operations queued to the loop and not yet
                                      complete, per direction (0 read, 1 write); any thread */
+    /* overlapped.c: operations issued and not yet taken by the loop thread
+     * (a stack, newest first); whether the loop polls for reads and takes
+     * them when reads come (then an issuer need not wake it); the request
+     * that wakes it otherwise, and whether that is on its way. */
+    _Atomic(void *) ovl_inbox;
+    _Atomic int ovl_armed;
+    _Atomic int ovl_drain_queued;
+    wsp__loop_req ovl_drain;
+    int ovl_linger;               /* loop thread: poll for reads although none is queued */
     struct wsp__evsel_state *evsel; /* WSAEventSelect registration (eventselect.c) */
 } wsp__sock;
 
@@ -98,8 +112,7 @@ extern _Thread_local int wsp__blocking __attribute__((tls_model("initial-exec"))
 int wsp__group_join(GROUP g, const wsp__sock *so, GROUP *out);
 void wsp__group_leave(GROUP g);
 
-/* loop.c: the libuv loop thread, shared by every started entry */
-#include "loop.h"
+/* loop.c: the libuv loop thread, shared by every started entry (loop.h) */
 
 /* ready.c, loop thread only: poll so's descriptor for ovl_want|evsel_want
  * (opening its watch on first need). FALSE if it cannot be watched. */
