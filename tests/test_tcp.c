@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mswsock.h>
 
 #include "pairs.h"
 
@@ -966,4 +967,181 @@ Test(tcp, kernel_wait_stays_alertable, .init = start, .fini = stop, .timeout = 1
     cr_expect_eq(got, 4, "recv: %d (%d)", got, WSAGetLastError());
     cr_expect_eq(ran_during, 1, "the routine ran inside the blocked recv");
     closesocket(c), closesocket(v), closesocket(c2), closesocket(v2);
+}
+
+/* ---- the names of a connecting socket (F219) ---- */
+
+/* A listener whose accept queue is full (backlog 0, then fillers): the
+ * SYNs of further connects are dropped, which keeps a connector in
+ * progress for a second or more. */
+static SOCKET full_listener(struct sockaddr_in *a, SOCKET fill[4]) {
+    *a = loopback(0);
+    SOCKET l = tcp();
+    cr_assert_eq(bind(l, (struct sockaddr *)a, sizeof *a), 0);
+    cr_assert_eq(listen(l, 0), 0);
+    int len = sizeof *a;
+    cr_assert_eq(getsockname(l, (struct sockaddr *)a, &len), 0);
+    for (int i = 0; i < 4; i++) {
+        fill[i] = tcp();
+        set_nonblocking(fill[i]);
+        int r = connect(fill[i], (struct sockaddr *)a, sizeof *a);
+        cr_assert(r == 0 || WSAGetLastError() == WSAEWOULDBLOCK);
+    }
+    usleep(100 * 1000);
+    return l;
+}
+
+static void close_all(SOCKET l, SOCKET fill[4]) {
+    for (int i = 0; i < 4; i++)
+        closesocket(fill[i]);
+    closesocket(l);
+}
+
+static LPFN_CONNECTEX connectex_of(SOCKET s) {
+    GUID id = WSAID_CONNECTEX;
+    LPFN_CONNECTEX fn = NULL;
+    DWORD n = 0;
+    cr_assert_eq(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &n, NULL, NULL), 0);
+    return fn;
+}
+
+/* F219: while a non-blocking connect() is in progress, getpeername already
+ * gives the address being connected to (Linux would say ENOTCONN), with
+ * F203's buffer rules; getsockname gives the local address with its port;
+ * ConnectEx is refused (WSAEINVAL). */
+Test(tcp, connecting_names, .init = start, .fini = stop) {
+    struct sockaddr_in a;
+    SOCKET fill[4];
+    SOCKET l = full_listener(&a, fill);
+    SOCKET c = tcp();
+    set_nonblocking(c);
+    EXPECT_ERR(connect(c, (struct sockaddr *)&a, sizeof a), WSAEWOULDBLOCK);
+    if (connect(c, (struct sockaddr *)&a, sizeof a) == SOCKET_ERROR && WSAGetLastError() == WSAEISCONN)
+        cr_skip("the kernel took the connection at once; nothing stays in progress here");
+    cr_expect_eq(WSAGetLastError(), WSAEALREADY);
+
+    struct sockaddr_in me;
+    int len = sizeof me;
+    cr_expect_eq(getsockname(c, (struct sockaddr *)&me, &len), 0, "getsockname: %d", WSAGetLastError());
+    cr_expect_eq(len, (int)sizeof me);
+    cr_expect_neq(me.sin_port, 0, "a port is assigned");
+    cr_expect_eq(me.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+
+    SOCKADDR_STORAGE ss;
+    memset(&ss, 0xab, sizeof ss);
+    len = sizeof ss;
+    WSASetLastError(0xdead);
+    cr_expect_eq(getpeername(c, (struct sockaddr *)&ss, &len), 0, "getpeername: %d", WSAGetLastError());
+    cr_expect_eq(WSAGetLastError(), 0);
+    cr_expect_eq(len, (int)sizeof(struct sockaddr_in));
+    struct sockaddr_in *peer = (struct sockaddr_in *)&ss;
+    cr_expect_eq(peer->sin_family, AF_INET);
+    cr_expect_eq(peer->sin_port, a.sin_port);
+    cr_expect_eq(peer->sin_addr.s_addr, a.sin_addr.s_addr);
+    cr_expect_eq(((unsigned char *)&ss)[len], 0xab, "nothing written past the address");
+
+    /* F203: short or missing buffers, length left alone */
+    len = 0;
+    EXPECT_ERR(getpeername(c, (struct sockaddr *)&ss, &len), WSAEFAULT);
+    cr_expect_eq(len, 0);
+    len = (int)sizeof(struct sockaddr_in) - 1;
+    EXPECT_ERR(getpeername(c, (struct sockaddr *)&ss, &len), WSAEFAULT);
+    cr_expect_eq(len, (int)sizeof(struct sockaddr_in) - 1);
+    len = sizeof ss;
+    EXPECT_ERR(getpeername(c, NULL, NULL), WSAEFAULT);
+    EXPECT_ERR(getpeername(c, (struct sockaddr *)&ss, NULL), WSAEFAULT);
+    EXPECT_ERR(getpeername(c, NULL, &len), WSAEFAULT);
+
+    char b;
+    EXPECT_ERR(send(c, "x", 1, 0), WSAENOTCONN);
+    EXPECT_ERR(recv(c, &b, 1, 0), WSAENOTCONN);
+
+    LPFN_CONNECTEX connectex = connectex_of(c);
+    WSAOVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    DWORD sent = 0;
+    WSASetLastError(0xdead);
+    cr_expect_not(connectex(c, (struct sockaddr *)&a, sizeof a, NULL, 0, &sent, &ov));
+    cr_expect_eq(WSAGetLastError(), WSAEINVAL, "ConnectEx: %d", WSAGetLastError());
+
+    /* still in progress after all that: the same answer */
+    EXPECT_ERR(connect(c, (struct sockaddr *)&a, sizeof a), WSAEALREADY);
+    len = sizeof ss;
+    cr_expect_eq(getpeername(c, (struct sockaddr *)&ss, &len), 0);
+    closesocket(c);
+    close_all(l, fill);
+}
+
+/* A connect that failed is not connected to anything: getpeername says
+ * WSAENOTCONN again, whether or not anything (select, SO_ERROR) has looked
+ * at the outcome yet. A new attempt has its own target. */
+Test(tcp, failed_connect_has_no_peer, .init = start, .fini = stop) {
+    SOCKET c = tcp();
+    set_nonblocking(c);
+    struct sockaddr_in refused = loopback(closed_port());
+    SOCKADDR_STORAGE ss;
+    int len;
+    int r = connect(c, (struct sockaddr *)&refused, sizeof refused);
+    cr_assert(r == SOCKET_ERROR);
+    int e = WSAGetLastError();
+    cr_assert(e == WSAEWOULDBLOCK || e == WSAECONNREFUSED, "connect: %d", e);
+    usleep(100 * 1000); /* loopback's reset has arrived; nobody collected it */
+    len = sizeof ss;
+    EXPECT_ERR(getpeername(c, (struct sockaddr *)&ss, &len), WSAENOTCONN);
+    EXPECT_ERR(getpeername(c, NULL, NULL), WSAENOTCONN); /* F203: state before pointers */
+    if (e == WSAEWOULDBLOCK) {
+        fd_set x;
+        FD_ZERO(&x);
+        FD_SET(c, &x);
+        struct timeval tv = {2, 0};
+        cr_expect_eq(select(0, NULL, NULL, &x, &tv), 1, "F166: the failure shows in exceptfds");
+        len = sizeof ss;
+        EXPECT_ERR(getpeername(c, (struct sockaddr *)&ss, &len), WSAENOTCONN);
+    }
+
+    /* F166, F221: a new attempt, to a listener this time */
+    struct sockaddr_in a;
+    SOCKET l = listener(&a);
+    r = connect(c, (struct sockaddr *)&a, sizeof a);
+    cr_assert(r == 0 || WSAGetLastError() == WSAEWOULDBLOCK, "connect again: %d", WSAGetLastError());
+    fd_set w;
+    FD_ZERO(&w);
+    FD_SET(c, &w);
+    struct timeval tv = {2, 0};
+    cr_assert_eq(select(0, NULL, &w, NULL, &tv), 1, "connected");
+    len = sizeof ss;
+    cr_expect_eq(getpeername(c, (struct sockaddr *)&ss, &len), 0, "getpeername: %d", WSAGetLastError());
+    cr_expect_eq(((struct sockaddr_in *)&ss)->sin_port, a.sin_port);
+    closesocket(c), closesocket(l);
+}
+
+/* F219: while a ConnectEx is pending, getpeername is WSAENOTCONN (unlike
+ * after connect()) and connect() is WSAEINVAL. */
+Test(tcp, connectex_pending_names, .init = start, .fini = stop) {
+    struct sockaddr_in a;
+    SOCKET fill[4];
+    SOCKET l = full_listener(&a, fill);
+    SOCKET c = tcp();
+    struct sockaddr_in any = loopback(0);
+    cr_assert_eq(bind(c, (struct sockaddr *)&any, sizeof any), 0);
+    LPFN_CONNECTEX connectex = connectex_of(c);
+    WSAOVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = WSACreateEvent();
+    DWORD sent = 0, n, fl;
+    if (connectex(c, (struct sockaddr *)&a, sizeof a, NULL, 0, &sent, &ov))
+        cr_skip("the kernel took the connection at once");
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING, "ConnectEx: %d", WSAGetLastError());
+    if (WSAGetOverlappedResult(c, &ov, &n, FALSE, &fl) || WSAGetLastError() != WSA_IO_INCOMPLETE)
+        cr_skip("the connection completed at once");
+    SOCKADDR_STORAGE ss;
+    int len = sizeof ss;
+    EXPECT_ERR(getpeername(c, (struct sockaddr *)&ss, &len), WSAENOTCONN);
+    EXPECT_ERR(connect(c, (struct sockaddr *)&a, sizeof a), WSAEINVAL);
+    len = sizeof ss;
+    cr_expect_eq(getsockname(c, (struct sockaddr *)&ss, &len), 0);
+    closesocket(c); /* the pending ConnectEx ends with it */
+    cr_expect_eq(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
+    WSACloseEvent(ov.hEvent);
+    close_all(l, fill);
 }

@@ -256,12 +256,34 @@ static int attempt_failed(int err) {
     }
 }
 
+/* F219: while a connect() is in progress, Windows' getpeername already
+ * answers with the address being connected to (Linux says ENOTCONN), so
+ * the attempt remembers it, as the kernel will report it: the family's
+ * size, nothing of the caller's padding. */
+static void remember_target(wsp__sock *so, const struct sockaddr *name, int namelen) {
+    int len = so->af == AF_INET || so->af == AF_INET6 ? addr_size(so->af) : namelen;
+    if (len > namelen)
+        len = namelen;
+    if (len > (int)sizeof so->connect_to)
+        len = (int)sizeof so->connect_to;
+    atomic_store(&so->connect_tolen, 0);
+    memset(&so->connect_to, 0, sizeof so->connect_to);
+    memcpy(&so->connect_to, name, (size_t)len);
+    if (so->af == AF_INET && len == (int)sizeof(SOCKADDR_IN))
+        memset(((SOCKADDR_IN *)&so->connect_to)->sin_zero, 0, sizeof((SOCKADDR_IN *)0)->sin_zero);
+    else if (so->af == AF_INET6 && len == (int)sizeof(SOCKADDR_IN6))
+        ((SOCKADDR_IN6 *)&so->connect_to)->sin6_flowinfo = 0;
+    atomic_store(&so->connect_tolen, len);
+}
+
 static int connect_stream(wsp__sock *so, const struct sockaddr *name, int namelen) {
     int before = atomic_load(&so->state);
     if (before == WSP__S_LISTENING)
         return WSAEINVAL; /* F212 */
     if (before == WSP__S_CONNECTED)
         return WSAEISCONN; /* F218, F228 (after shutdown too) */
+    if (before == WSP__S_CONNECTING && atomic_load(&so->connect_tolen) < 0)
+        return WSAEINVAL; /* F219: a ConnectEx is pending */
     int err = sys__connect(so->fd, name, namelen);
     if (before == WSP__S_CONNECTING) {
         if (err == WSAEISCONN || err == 0) {
@@ -292,6 +314,7 @@ static int connect_stream(wsp__sock *so, const struct sockaddr *name, int namele
     }
     if (err != WSAEWOULDBLOCK)
         return err; /* F165 WSAECONNREFUSED ... */
+    remember_target(so, name, namelen);
     atomic_store(&so->state, WSP__S_CONNECTING);
     if (atomic_load(&so->nonblocking))
         return WSAEWOULDBLOCK; /* F166; completion shows in select / SO_ERROR */
@@ -442,13 +465,30 @@ int WSPAPI wsp__WSPGetSockName(SOCKET s, struct sockaddr *name, LPINT namelen, L
     return wsp__done(err, lpErrno);
 }
 
+/* The connect() in progress (F219): its target while the kernel has no
+ * outcome yet (not writable, no error, no hang-up); a failed attempt is
+ * not connected to anything, as the kernel then says. ConnectEx's attempt
+ * has no target remembered: WSAENOTCONN meanwhile, as on Windows. */
+static int connecting_to(wsp__sock *so, char *buf, int *len) {
+    int n, ready = 0;
+    if (atomic_load(&so->state) != WSP__S_CONNECTING || (n = atomic_load(&so->connect_tolen)) <= 0 || n > *len)
+        return 0;
+    if (sys__wait_writable(so->fd, -1, 0, &ready) != 0 || ready)
+        return 0;
+    memcpy(buf, &so->connect_to, (size_t)n);
+    *len = n;
+    return 1;
+}
+
 int WSPAPI wsp__WSPGetPeerName(SOCKET s, struct sockaddr *name, LPINT namelen, LPINT lpErrno) {
     wsp__sock *so = wsp__enter(s, lpErrno);
     if (!so)
         return SOCKET_ERROR;
     char buf[SYS_W_SOCKADDR_MAX];
     int len = sizeof buf;
-    int err = sys__getpeername(so->fd, buf, &len); /* F203 */
+    int err = 0;
+    if (!connecting_to(so, buf, &len))
+        err = sys__getpeername(so->fd, buf, &len); /* F203 */
     err = give_name(err, buf, len, name, namelen);
     wsp__sock_put(so);
     return wsp__done(err, lpErrno);

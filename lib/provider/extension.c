@@ -111,9 +111,11 @@ BOOL WINAPI wsp__ConnectEx(SOCKET s, const struct sockaddr *name, int namelen, P
         err = WSAEISCONN; /* F218 */
     else if (st != WSP__S_BOUND)
         err = WSAEINVAL; /* F212, F219, F220: unbound, listening, connecting */
-    else
+    else {
+        atomic_store(&so->connect_tolen, -1); /* F219: connect.c answers differently while it is pending */
         err = wsp__ovl_connect(so, name, namelen, lpSendBuffer, lpSendBuffer ? dwSendDataLength : 0, lpOverlapped,
                                &bytes);
+    }
     wsp__sock_put(so);
     return result(err, lpdwBytesSent, bytes);
 }
