@@ -68,6 +68,7 @@ typedef struct item {
     short revents; /* what the kernel said last */
     int role;      /* select: R_*; WSAPoll: the caller's events */
     int view;      /* V_* */
+    int ready;     /* what ready() said of view */
 } item;
 
 static int64_t now_ms(void) {
@@ -165,7 +166,8 @@ static int look(item *items, size_t n, sys_pollfd_t *pfds, ready_fn ready, int *
             continue;
         items[i].revents = pfds[i].w_revents;
         items[i].view = view_of(items[i].so, pfds[i].w_revents);
-        if (ready(&items[i]) || (items[i].view & V_CLOSED))
+        items[i].ready = ready(&items[i]);
+        if (items[i].ready || (items[i].view & V_CLOSED))
             ++*nready; /* a socket closed meanwhile ends the wait (F169) */
         else if (pfds[i].w_revents || items[i].view)
             ++*nstale;
@@ -299,7 +301,7 @@ int WSPAPI wsp__WSPSelect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *e
     if (!err) {
         int closed = 0;
         for (size_t i = 0; i < n; i++)
-            if (select_ready(&items[i]))
+            if (items[i].ready)
                 count++;
             else if (items[i].view & V_CLOSED)
                 closed = 1;
@@ -311,7 +313,7 @@ int WSPAPI wsp__WSPSelect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *e
                 if (sets[k])
                     sets[k]->fd_count = 0;
             for (size_t i = 0; i < n; i++) {
-                if (!select_ready(&items[i]))
+                if (!items[i].ready)
                     continue;
                 fd_set *set = sets[items[i].role == R_READ ? 0 : items[i].role == R_WRITE ? 1 : 2];
                 count += add_unique(set, socks[i]);

@@ -18,13 +18,13 @@ int WSAAPI __WSAFDIsSet(SOCKET fd, fd_set *set) {
 void WSAAPI w2p_fd_set_add(SOCKET fd, fd_set *set, u_int setsize) {
     if (!set)
         return;
-    u_int n = set->fd_count, i = 0;
-    const SOCKET *a = set->fd_array;
-    for (; i + 4 <= n; i += 4)
-        if (a[i] == fd || a[i + 1] == fd || a[i + 2] == fd || a[i + 3] == fd)
+    u_int n = set->fd_count;
+    const SOCKET *p = set->fd_array, *end = p + n;
+    for (; end - p >= 4; p += 4)
+        if (p[0] == fd || p[1] == fd || p[2] == fd || p[3] == fd)
             return;
-    for (; i < n; i++)
-        if (a[i] == fd)
+    for (; p < end; p++)
+        if (*p == fd)
             return;
     if (n < setsize) {
         set->fd_array[n] = fd;
