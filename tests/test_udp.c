@@ -236,3 +236,80 @@ Test(udp, shutdown, .init = start, .fini = stop) {
     EXPECT_ERR(recvfrom(r, buf, sizeof buf, 0, NULL, NULL), WSAESHUTDOWN);
     closesocket(s), closesocket(r);
 }
+
+/* F203, F222: the peer name of a UDP socket follows its association: none
+ * before connect (sendto does not make one), the connect() address after
+ * it with F203's buffer rules, the new one after a re-connect, none again
+ * once {AF_UNSPEC, zeros} dissolved it (and a later connect makes one). */
+Test(udp, peer_names, .init = start, .fini = stop) {
+    struct sockaddr_in ra, ra2;
+    SOCKET r = bound_udp(&ra), r2 = bound_udp(&ra2);
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    SOCKADDR_STORAGE ss;
+    struct sockaddr_in *pn = (struct sockaddr_in *)&ss;
+    int len = sizeof ss;
+    EXPECT_ERR(getpeername(s, (struct sockaddr *)&ss, &len), WSAENOTCONN);
+    cr_assert_eq(sendto(s, "x", 1, 0, (struct sockaddr *)&ra, sizeof ra), 1);
+    len = sizeof ss;
+    EXPECT_ERR(getpeername(s, (struct sockaddr *)&ss, &len), WSAENOTCONN); /* F203: sendto connects nothing */
+    EXPECT_ERR(getpeername(s, NULL, NULL), WSAENOTCONN);
+    /* F222: bound but unconnected, send() has nowhere to go */
+    EXPECT_ERR(send(r, "x", 1, 0), WSAENOTCONN);
+
+    cr_assert_eq(connect(s, (struct sockaddr *)&ra, sizeof ra), 0);
+    /* F203: the pointers, once connected */
+    len = 0;
+    EXPECT_ERR(getpeername(s, NULL, NULL), WSAEFAULT);
+    EXPECT_ERR(getpeername(s, (struct sockaddr *)&ss, NULL), WSAEFAULT);
+    EXPECT_ERR(getpeername(s, NULL, &len), WSAEFAULT);
+    EXPECT_ERR(getpeername(s, (struct sockaddr *)&ss, &len), WSAEFAULT);
+    cr_expect_eq(len, 0);
+    memset(&ss, 0xab, sizeof ss);
+    len = sizeof ss;
+    WSASetLastError(0xdead);
+    cr_expect_eq(getpeername(s, (struct sockaddr *)&ss, &len), 0);
+    cr_expect_eq(WSAGetLastError(), 0);
+    cr_expect_eq(len, 16);
+    cr_expect_eq(pn->sin_family, AF_INET);
+    cr_expect_eq(pn->sin_port, ra.sin_port);
+    cr_expect_eq(pn->sin_addr.s_addr, ra.sin_addr.s_addr);
+    cr_expect_eq(((unsigned char *)&ss)[16], 0xab, "nothing written past the address");
+
+    /* F222: re-connect elsewhere: the new peer */
+    cr_assert_eq(connect(s, (struct sockaddr *)&ra2, sizeof ra2), 0);
+    len = sizeof ss;
+    cr_expect_eq(getpeername(s, (struct sockaddr *)&ss, &len), 0);
+    cr_expect_eq(pn->sin_port, ra2.sin_port);
+
+    /* F222: dissolved; then associated again */
+    struct sockaddr_in me, none;
+    len = sizeof me;
+    cr_assert_eq(getsockname(s, (struct sockaddr *)&me, &len), 0);
+    memset(&none, 0, sizeof none);
+    cr_expect_eq(connect(s, (struct sockaddr *)&none, sizeof none), 0);
+    len = sizeof ss;
+    EXPECT_ERR(getpeername(s, (struct sockaddr *)&ss, &len), WSAENOTCONN);
+    EXPECT_ERR(getpeername(s, NULL, NULL), WSAENOTCONN);
+    /* The facts are silent here: a socket once bound stays bound on its
+     * port, as a Winsock program expects (Linux gives back a port that
+     * only the association held; connect.c binds it again). */
+    len = sizeof ss;
+    cr_expect_eq(getsockname(s, (struct sockaddr *)&ss, &len), 0, "still bound: %d", WSAGetLastError());
+    cr_expect_eq(pn->sin_port, me.sin_port, "on the same port");
+    char buf[4];
+    me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(sendto(r, "z", 1, 0, (struct sockaddr *)&me, sizeof me), 1);
+    cr_expect_eq(recv(s, buf, sizeof buf, 0), 1, "and receives there: %d", WSAGetLastError());
+    /* a socket never bound stays so */
+    SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    cr_expect_eq(connect(u, (struct sockaddr *)&none, sizeof none), 0);
+    len = sizeof ss;
+    EXPECT_ERR(getsockname(u, (struct sockaddr *)&ss, &len), WSAEINVAL);
+    closesocket(u);
+    cr_assert_eq(connect(s, (struct sockaddr *)&ra, sizeof ra), 0);
+    len = sizeof ss;
+    cr_expect_eq(getpeername(s, (struct sockaddr *)&ss, &len), 0);
+    cr_expect_eq(pn->sin_port, ra.sin_port);
+    cr_expect_eq(send(s, "y", 1, 0), 1);
+    closesocket(s), closesocket(r), closesocket(r2);
+}

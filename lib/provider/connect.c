@@ -338,14 +338,43 @@ static int connect_stream(wsp__sock *so, const struct sockaddr *name, int namele
     }
 }
 
+/* Linux's dissolve gives back a port that only an implicit bind (connect,
+ * sendto) held, leaving the socket unbound; on Windows a socket once bound
+ * stays bound (the facts are silent: this is what a Winsock program, which
+ * goes on receiving on its port, expects). Bind it again: the same port,
+ * the family's any address. */
+static void keep_port(wsp__sock *so, char *local, int len) {
+    char now[SYS_W_SOCKADDR_MAX];
+    int nowlen = sizeof now;
+    if (sys__getsockname(so->fd, now, &nowlen) == 0)
+        return; /* bound by bind(): Linux kept it */
+    if (so->af == AF_INET) {
+        ((SOCKADDR_IN *)local)->sin_addr.s_addr = htonl(INADDR_ANY);
+    } else if (so->af == AF_INET6) {
+        SOCKADDR_IN6 *in6 = (SOCKADDR_IN6 *)local;
+        memset(&in6->sin6_addr, 0, sizeof in6->sin6_addr);
+        in6->sin6_flowinfo = 0, in6->sin6_scope_id = 0;
+    } else {
+        return;
+    }
+    if (sys__bind(so->fd, local, len) != 0)
+        atomic_store(&so->state, WSP__S_NEW); /* taken meanwhile: unbound, as Linux left it */
+}
+
 static int connect_datagram(wsp__sock *so, const struct sockaddr *name, int namelen) {
     /* F222: connect binds implicitly, may be repeated, and a connect to the
      * zero address (or AF_UNSPEC) dissolves the association. */
+    char local[SYS_W_SOCKADDR_MAX];
+    int locallen = sizeof local;
+    int bound = sys__getsockname(so->fd, local, &locallen) == 0;
     int err = sys__connect(so->fd, name, namelen);
     if (!err) {
         char peer[SYS_W_SOCKADDR_MAX];
         int len = sizeof peer;
-        atomic_store(&so->state, sys__getpeername(so->fd, peer, &len) == 0 ? WSP__S_CONNECTED : WSP__S_BOUND);
+        int connected = sys__getpeername(so->fd, peer, &len) == 0;
+        atomic_store(&so->state, connected ? WSP__S_CONNECTED : bound ? WSP__S_BOUND : WSP__S_NEW);
+        if (!connected && bound)
+            keep_port(so, local, locallen);
     }
     return err;
 }
