@@ -50,7 +50,12 @@ static int find_extension(const GUID *id, void (**fn)(void)) {
 }
 
 /* Bytes of normal data waiting. Neither Windows (F186) nor Linux counts an
- * urgent byte kept out of line; both count it with SO_OOBINLINE. */
+ * urgent byte kept out of line; both count it with SO_OOBINLINE. On a
+ * datagram socket Linux gives the next datagram's size where Windows gives
+ * all queued bytes: no kernel interface has that total (its counters are
+ * buffer memory), and walking the queue with SO_PEEK_OFF would disturb
+ * other MSG_PEEK receives and consume a pending ICMP error. Documented as
+ * a difference (README; test_ioctl.c). */
 int wsp__fionread(wsp__sock *so, u_long *avail) {
     uint32_t n = 0;
     if (so->type == SOCK_STREAM && atomic_load(&so->state) == WSP__S_LISTENING) {
