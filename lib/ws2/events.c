@@ -3,7 +3,8 @@
  * calls of windows.h (CreateEvent, SetEvent, WaitForMultipleObjectsEx ...),
  * Sleep/SleepEx, and the thread and process ids.
  *
- * An event is an eventfd (readable = signalled) in a slot of the event table.
+ * An event is an eventfd (readable = signalled) in a slot of the event table,
+ * its state mirrored in the slot so that looking costs no system call.
  * Its HANDLE is 0x80000000 | generation << 18 | (slot + 1) << 2: a multiple of
  * 4 like every Windows handle, never a SOCKET value (those stay below 2^31,
  * see handles.c), and a closed handle cannot reach the slot's next event
@@ -59,6 +60,10 @@
 typedef struct ev_slot {
     _Atomic uint64_t word;
     int fd;
+    /* Signalled: changed with the eventfd, both under consume_lock, so a
+     * look at the state costs no system call (poll is for waiting) and a
+     * set or reset that changes nothing costs none either. */
+    _Atomic int set;
     BOOL manual;
     uint32_t next_free; /* index + 1; 0 ends the list */
     uint32_t index;
@@ -126,6 +131,7 @@ int ws2__event_create(BOOL manual_reset, BOOL initial_state, HANDLE *out) {
     if (gen == 0)
         gen = 1;
     sl->fd = fd;
+    atomic_store_explicit(&sl->set, initial_state ? 1 : 0, memory_order_relaxed);
     sl->manual = manual_reset ? TRUE : FALSE;
     sl->next_free = 0;
     sl->index = index;
@@ -178,7 +184,12 @@ int ws2__event_set(HANDLE h) {
     ev_slot *sl = ev_get(h);
     if (!sl)
         return WSA_INVALID_HANDLE;
-    sys__eventfd_signal(sl->fd);
+    pthread_mutex_lock(&consume_lock);
+    if (!atomic_load_explicit(&sl->set, memory_order_relaxed)) {
+        atomic_store(&sl->set, 1); /* before the write that wakes a poll */
+        sys__eventfd_signal(sl->fd);
+    }
+    pthread_mutex_unlock(&consume_lock);
     ev_put(sl);
     return 0;
 }
@@ -188,7 +199,10 @@ int ws2__event_reset(HANDLE h) {
     if (!sl)
         return WSA_INVALID_HANDLE;
     pthread_mutex_lock(&consume_lock);
-    sys__eventfd_drain(sl->fd);
+    if (atomic_load_explicit(&sl->set, memory_order_relaxed)) {
+        sys__eventfd_drain(sl->fd);
+        atomic_store(&sl->set, 0); /* after: a wait may still see it set, never the reverse */
+    }
     pthread_mutex_unlock(&consume_lock);
     ev_put(sl);
     return 0;
@@ -231,9 +245,12 @@ static int timeout_left(int64_t deadline) {
     return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
-static BOOL is_set(ev_slot *sl) {
-    int set = 0;
-    return sys__eventfd_is_set(sl->fd, &set) == 0 && set;
+static BOOL is_set(ev_slot *sl) { return atomic_load(&sl->set) != 0; }
+
+/* Under consume_lock: an auto-reset event's wait takes it. */
+static void consume(ev_slot *sl) {
+    sys__eventfd_drain(sl->fd);
+    atomic_store(&sl->set, 0);
 }
 
 /* Is the event signalled? An auto-reset one is taken (reset) if it is. */
@@ -243,7 +260,7 @@ static BOOL take(ev_slot *sl) {
     pthread_mutex_lock(&consume_lock);
     BOOL set = is_set(sl);
     if (set)
-        sys__eventfd_drain(sl->fd);
+        consume(sl);
     pthread_mutex_unlock(&consume_lock);
     return set;
 }
@@ -269,7 +286,7 @@ static BOOL try_satisfy(DWORD n, ev_slot **sl, BOOL all, DWORD *result, sys_poll
     if (*np == 0)
         for (DWORD i = 0; i < n; i++)
             if (!sl[i]->manual)
-                sys__eventfd_drain(sl[i]->fd);
+                consume(sl[i]);
     pthread_mutex_unlock(&consume_lock);
     if (*np)
         return FALSE;
