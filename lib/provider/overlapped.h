@@ -64,6 +64,8 @@ int wsp__ovl_connect(wsp__sock *so, const struct sockaddr *name, int namelen, co
  * does on Windows; _now does not (no socket to look at). */
 void wsp__ovl_complete_now(LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID tid,
                            int err, DWORD bytes, DWORD flags);
+void wsp__ovl_complete_on(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                          LPWSATHREADID tid, int err, DWORD bytes, DWORD flags);
 
 /* WPUCompleteOverlappedRequest: InternalHigh, then Internal (Offset and
  * OffsetHigh are left to the provider); returns the event to signal, read
@@ -79,8 +81,6 @@ BOOL WSPAPI wsp__WSPGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, 
 
 /* extension.c: SIO_GET_EXTENSION_FUNCTION_POINTER targets. */
 BOOL WINAPI wsp__AcceptEx(SOCKET, SOCKET, PVOID, DWORD, DWORD, DWORD, LPDWORD, LPOVERLAPPED);
-void wsp__ovl_complete_on(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
-                          LPWSATHREADID tid, int err, DWORD bytes, DWORD flags);
 VOID WINAPI wsp__GetAcceptExSockaddrs(PVOID, DWORD, DWORD, DWORD, struct sockaddr **, LPINT, struct sockaddr **,
                                       LPINT);
 BOOL WINAPI wsp__ConnectEx(SOCKET, const struct sockaddr *, int, PVOID, DWORD, LPDWORD, LPOVERLAPPED);
