@@ -251,3 +251,222 @@ Test(extensions, overlapped_wsaioctl) {
     WSACloseEvent(ov.hEvent);
     closesocket(s);
 }
+
+/* ---- TF_REUSE_SOCKET ------------------------------------------------------ */
+
+enum { REUSE_ADDR = sizeof(struct sockaddr_in) + 16 };
+
+/* AcceptEx of one connection from a new client into acc; the client. */
+static SOCKET accept_into(SOCKET l, const struct sockaddr_in *a, SOCKET acc) {
+    LPFN_ACCEPTEX acceptex = ext(l, (GUID)WSAID_ACCEPTEX);
+    char buf[2 * REUSE_ADDR];
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    DWORD got = 0;
+    BOOL r = acceptex(l, acc, buf, 0, REUSE_ADDR, REUSE_ADDR, &got, &ov);
+    cr_assert(r || WSAGetLastError() == WSA_IO_PENDING, "AcceptEx: %d", WSAGetLastError());
+    SOCKET c = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_eq(connect(c, (const struct sockaddr *)a, sizeof *a), 0, "%d", WSAGetLastError());
+    DWORD n, fl;
+    cr_assert(WSAGetOverlappedResult(l, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    WSACloseEvent(ov.hEvent);
+    cr_assert_eq(setsockopt(acc, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, (char *)&l, sizeof l), 0);
+    return c;
+}
+
+/* Data both ways over a connected pair; acc's receive is overlapped, so
+ * that the loop thread watches its descriptor. */
+static void exchange(SOCKET acc, SOCKET peer, const char *msg) {
+    size_t len = strlen(msg);
+    char buf[32] = {0};
+    WSABUF b = {sizeof buf, buf};
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    DWORD n = 0, fl = 0;
+    int r = WSARecv(acc, &b, 1, &n, &fl, &ov, NULL);
+    cr_assert(r == 0 || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    cr_assert_eq(send(peer, msg, (int)len, 0), (int)len);
+    cr_assert(WSAGetOverlappedResult(acc, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, len);
+    cr_assert_eq(memcmp(buf, msg, len), 0);
+    cr_assert_eq(send(acc, msg, (int)len, 0), (int)len, "%d", WSAGetLastError());
+    cr_assert_eq(recv(peer, buf, sizeof buf, 0), (int)len);
+    WSACloseEvent(ov.hEvent);
+}
+
+/* DisconnectEx(TF_REUSE_SOCKET): the connection ends (the peer reads its
+ * end) and, once the call has completed, the same handle is the accept
+ * socket of a second AcceptEx, as the DisconnectEx page documents. */
+Test(extensions, disconnectex_reuse_then_acceptex) {
+    struct sockaddr_in a;
+    SOCKET l = listener(&a);
+    SOCKET acc = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    LPFN_DISCONNECTEX disconnectex = ext(acc, (GUID)WSAID_DISCONNECTEX);
+    SOCKET c1 = accept_into(l, &a, acc);
+    exchange(acc, c1, "first");
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    BOOL r = disconnectex(acc, &ov, TF_REUSE_SOCKET, 0);
+    cr_assert(r || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    DWORD n = 1, fl;
+    cr_assert(WSAGetOverlappedResult(acc, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 0);
+    char buf[8];
+    cr_assert_eq(recv(c1, buf, sizeof buf, 0), 0, "the old peer sees the end");
+    /* unconnected again: a second DisconnectEx has nothing to end */
+    cr_assert_not(disconnectex(acc, NULL, TF_REUSE_SOCKET, 0));
+    cr_assert_eq(WSAGetLastError(), WSAENOTCONN);
+    SOCKET c2 = accept_into(l, &a, acc);
+    exchange(acc, c2, "second");
+    /* and a third time, without an OVERLAPPED */
+    cr_assert(disconnectex(acc, NULL, TF_REUSE_SOCKET, 0), "%d", WSAGetLastError());
+    cr_assert_eq(recv(c2, buf, sizeof buf, 0), 0);
+    SOCKET c3 = accept_into(l, &a, acc);
+    exchange(acc, c3, "third");
+    WSACloseEvent(ov.hEvent);
+    closesocket(c1);
+    closesocket(c2);
+    closesocket(c3);
+    closesocket(acc);
+    closesocket(l);
+}
+
+/* After the reuse the socket is new: unbound (getsockname WSAEINVAL, F202;
+ * ConnectEx WSAEINVAL, F220); bound, ConnectEx connects it elsewhere and
+ * sends work again (no WSAESHUTDOWN left from the disconnect). */
+Test(extensions, disconnectex_reuse_then_connectex) {
+    struct sockaddr_in a1, a2;
+    SOCKET l1 = listener(&a1), l2 = listener(&a2);
+    SOCKET c = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    LPFN_CONNECTEX connectex = ext(c, (GUID)WSAID_CONNECTEX);
+    LPFN_DISCONNECTEX disconnectex = ext(c, (GUID)WSAID_DISCONNECTEX);
+    cr_assert_eq(connect(c, (struct sockaddr *)&a1, sizeof a1), 0);
+    SOCKET s1 = accept(l1, NULL, NULL);
+    exchange(c, s1, "one");
+    cr_assert(disconnectex(c, NULL, TF_REUSE_SOCKET, 0), "%d", WSAGetLastError());
+    char buf[8];
+    cr_assert_eq(recv(s1, buf, sizeof buf, 0), 0);
+    struct sockaddr_in name;
+    int len = sizeof name;
+    cr_assert_eq(getsockname(c, (struct sockaddr *)&name, &len), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL);
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    DWORD sent = 0, n, fl;
+    cr_assert_not(connectex(c, (struct sockaddr *)&a2, sizeof a2, "hey", 3, &sent, &ov));
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL, "unbound");
+    struct sockaddr_in any = loopback(0);
+    cr_assert_eq(bind(c, (struct sockaddr *)&any, sizeof any), 0, "%d", WSAGetLastError());
+    BOOL r = connectex(c, (struct sockaddr *)&a2, sizeof a2, "hey", 3, &sent, &ov);
+    cr_assert(r || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    cr_assert(WSAGetOverlappedResult(c, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 3);
+    cr_assert_eq(setsockopt(c, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, NULL, 0), 0);
+    SOCKET s2 = accept(l2, NULL, NULL);
+    cr_assert_eq(recv(s2, buf, sizeof buf, 0), 3);
+    cr_assert_eq(memcmp(buf, "hey", 3), 0);
+    exchange(c, s2, "two");
+    struct sockaddr_in peer;
+    len = sizeof peer;
+    cr_assert_eq(getpeername(c, (struct sockaddr *)&peer, &len), 0);
+    cr_assert_eq(peer.sin_port, a2.sin_port);
+    WSACloseEvent(ov.hEvent);
+    closesocket(s1);
+    closesocket(s2);
+    closesocket(c);
+    closesocket(l1);
+    closesocket(l2);
+}
+
+/* An overlapped receive still pending when the connection is given up for
+ * reuse ends once, aborted as a closesocket would end it (WSAECONNABORTED,
+ * F124; no fact says what Windows reports here), before DisconnectEx
+ * completes; the peer's unread data goes with the old connection. */
+Test(extensions, disconnectex_reuse_ends_pending_receive) {
+    struct sockaddr_in a;
+    SOCKET l = listener(&a);
+    SOCKET acc = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    LPFN_DISCONNECTEX disconnectex = ext(acc, (GUID)WSAID_DISCONNECTEX);
+    SOCKET c = accept_into(l, &a, acc);
+    char buf[8];
+    WSABUF b = {sizeof buf, buf};
+    WSAOVERLAPPED rov = {0};
+    rov.hEvent = WSACreateEvent();
+    DWORD n = 0, fl = 0;
+    cr_assert_eq(WSARecv(acc, &b, 1, &n, &fl, &rov, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert(disconnectex(acc, NULL, TF_REUSE_SOCKET, 0), "%d", WSAGetLastError());
+    cr_assert_eq(WaitForSingleObject(rov.hEvent, 0), WAIT_OBJECT_0, "ended before DisconnectEx returned");
+    cr_assert_not(WSAGetOverlappedResult(acc, &rov, &n, FALSE, &fl));
+    cr_assert_eq(WSAGetLastError(), WSAECONNABORTED);
+    SOCKET c2 = accept_into(l, &a, acc);
+    exchange(acc, c2, "after");
+    WSACloseEvent(rov.hEvent);
+    closesocket(c);
+    closesocket(c2);
+    closesocket(acc);
+    closesocket(l);
+}
+
+/* closesocket of a reused socket: right after the reuse; and after a
+ * second connection came through AcceptEx, with a receive pending
+ * (WSAECONNABORTED, F124). */
+Test(extensions, disconnectex_reuse_then_close) {
+    struct sockaddr_in a;
+    SOCKET l = listener(&a);
+    SOCKET acc = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    LPFN_DISCONNECTEX disconnectex = ext(acc, (GUID)WSAID_DISCONNECTEX);
+    SOCKET c = accept_into(l, &a, acc);
+    exchange(acc, c, "x");
+    cr_assert(disconnectex(acc, NULL, TF_REUSE_SOCKET, 0), "%d", WSAGetLastError());
+    cr_assert_eq(closesocket(acc), 0);
+    closesocket(c);
+
+    acc = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    c = accept_into(l, &a, acc);
+    exchange(acc, c, "y");
+    cr_assert(disconnectex(acc, NULL, TF_REUSE_SOCKET, 0), "%d", WSAGetLastError());
+    SOCKET c2 = accept_into(l, &a, acc);
+    char buf[8];
+    WSABUF b = {sizeof buf, buf};
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    DWORD n = 0, fl = 0;
+    cr_assert_eq(WSARecv(acc, &b, 1, &n, &fl, &ov, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_eq(closesocket(acc), 0);
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
+    cr_assert_eq(ov.Internal, 0xC0000241u, "STATUS_CONNECTION_ABORTED: %#lx", (unsigned long)ov.Internal);
+    cr_assert_eq(ov.InternalHigh, 0);
+    cr_assert_eq(recv(c2, buf, sizeof buf, 0), 0, "the peer sees the close");
+    WSACloseEvent(ov.hEvent);
+    closesocket(c);
+    closesocket(c2);
+    closesocket(l);
+}
+
+/* Without TF_REUSE_SOCKET nothing is renewed (F232): connect WSAEISCONN,
+ * send WSAESHUTDOWN, and AcceptEx refuses the connected socket (F217). */
+Test(extensions, disconnectex_without_reuse_keeps_f232) {
+    struct sockaddr_in a;
+    SOCKET l = listener(&a);
+    SOCKET acc = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    LPFN_DISCONNECTEX disconnectex = ext(acc, (GUID)WSAID_DISCONNECTEX);
+    LPFN_ACCEPTEX acceptex = ext(l, (GUID)WSAID_ACCEPTEX);
+    SOCKET c = accept_into(l, &a, acc);
+    cr_assert(disconnectex(acc, NULL, 0, 0), "%d", WSAGetLastError());
+    cr_assert_eq(connect(acc, (struct sockaddr *)&a, sizeof a), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAEISCONN);
+    cr_assert_eq(send(acc, "x", 1, 0), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAESHUTDOWN);
+    char buf[2 * REUSE_ADDR];
+    WSAOVERLAPPED ov = {0};
+    DWORD got;
+    cr_assert_not(acceptex(l, acc, buf, 0, REUSE_ADDR, REUSE_ADDR, &got, &ov));
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL);
+    cr_assert_not(disconnectex(acc, NULL, 4, 0));
+    cr_assert_eq(WSAGetLastError(), WSAEINVAL, "an unknown flag");
+    closesocket(c);
+    closesocket(acc);
+    closesocket(l);
+}

@@ -120,8 +120,10 @@ BOOL WINAPI wsp__ConnectEx(SOCKET s, const struct sockaddr *name, int namelen, P
     return result(err, lpdwBytesSent, bytes);
 }
 
-/* F232: a shutdown of the sending side, completed at once; TF_REUSE_SOCKET
- * is accepted (the socket is not reusable here: a new one is needed). */
+/* F232: a shutdown of the sending side, completed at once; with
+ * TF_REUSE_SOCKET the socket is then renewed (reuse.c), ready for AcceptEx
+ * or, once bound, ConnectEx. If it cannot be, the call fails and the
+ * socket is left as without the flag. */
 BOOL WINAPI wsp__DisconnectEx(SOCKET s, LPOVERLAPPED lpOverlapped, DWORD dwFlags, DWORD dwReserved) {
     int err;
     wsp__sock *so = wsp__sock_get(s, &err);
@@ -135,8 +137,9 @@ BOOL WINAPI wsp__DisconnectEx(SOCKET s, LPOVERLAPPED lpOverlapped, DWORD dwFlags
     else if ((err = sys__shutdown(so->fd, SD_SEND)) == WSAENOTCONN)
         err = 0;
     if (!err) {
-        atomic_fetch_or(&so->shut, 2);
-        if (lpOverlapped)
+        if (!(dwFlags & TF_REUSE_SOCKET) || (err = wsp__sock_reuse(so)) != 0)
+            atomic_fetch_or(&so->shut, 2); /* F232 (or no new socket could be had) */
+        if (!err && lpOverlapped)
             wsp__ovl_complete_on(s, lpOverlapped, NULL, NULL, 0, 0, 0);
     }
     wsp__sock_put(so);

@@ -104,6 +104,46 @@ int wsp__loop_post(wsp__loop_req *req) {
 
 int wsp__loop_on_thread(void) { return on_loop_thread; }
 
+/* A call run on the loop thread while its caller waits. */
+typedef struct {
+    wsp__loop_req req;
+    void (*fn)(void *);
+    void *arg;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int done;
+} call_req;
+
+static void on_call(wsp__loop_req *r) {
+    call_req *c = (call_req *)r;
+    c->fn(c->arg);
+    pthread_mutex_lock(&c->lock);
+    c->done = 1;
+    pthread_cond_signal(&c->cond);
+    pthread_mutex_unlock(&c->lock);
+}
+
+int wsp__loop_call(void (*fn)(void *), void *arg) {
+    if (on_loop_thread) {
+        fn(arg);
+        return 0;
+    }
+    call_req c = {.req.run = on_call, .fn = fn, .arg = arg, .done = 0};
+    pthread_mutex_init(&c.lock, NULL);
+    pthread_cond_init(&c.cond, NULL);
+    int r = wsp__loop_post(&c.req);
+    if (r == 0) {
+        /* The loop's last drain runs every queued request, so this ends. */
+        pthread_mutex_lock(&c.lock);
+        while (!c.done)
+            pthread_cond_wait(&c.cond, &c.lock);
+        pthread_mutex_unlock(&c.lock);
+    }
+    pthread_mutex_destroy(&c.lock);
+    pthread_cond_destroy(&c.cond);
+    return r;
+}
+
 /* ---- watches ---- */
 
 

@@ -26,6 +26,9 @@ typedef struct wsp__loop_req {
  * caller then fails with WSAENETDOWN; req is not queued). */
 int wsp__loop_post(wsp__loop_req *req);
 int wsp__loop_on_thread(void);
+/* Run fn(arg) on the loop thread and wait until it has run (at once when
+ * called there): 0, or -1 when the loop does not run (fn was not called). */
+int wsp__loop_call(void (*fn)(void *), void *arg);
 
 enum {
     WSP__READY_READ = 1,  /* readable, or a connection to accept */

@@ -513,6 +513,11 @@ static void run_queue(wsp__sock *so, int dir) {
         if (err == WSAEWOULDBLOCK)
             break;
         pop(st, dir);
+        /* TF_REUSE_SOCKET: the socket is renewed before the completion
+         * tells the caller it may be reused; o is out of the queue, and
+         * whatever was queued behind it ends aborted. */
+        if (!err && o->kind == OP_TRANSMIT && wsp__xmit_reuse_due(o->xmit))
+            err = wsp__sock_reuse(so);
         /* Closed under the attempt: the close's shutdown makes sends fail
          * and receives see an end; either is the close's abort. */
         if (err != RETARGET && atomic_load(&so->closing) && (err || (o->kind == OP_RECV && o->done == 0)))
@@ -630,6 +635,12 @@ static void on_abort(wsp__loop_req *r) {
     wsp__sock_put(so);
 }
 
+void wsp__ovl_reset(wsp__sock *so) {
+    abort_all(so);
+    so->ovl_linger = 0;
+    update_want(so);
+}
+
 void wsp__ovl_abort(wsp__sock *so) {
     if (!atomic_load(&so->ovl_queued[DIR_READ]) && !atomic_load(&so->ovl_queued[DIR_WRITE]))
         return; /* an operation still on its way to the loop sees `closing` there */
@@ -700,6 +711,8 @@ static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out
             err = atomic_load(&o->so->ovl_queued[DIR_READ]) ? WSAEWOULDBLOCK : attempt(o);
         }
     }
+    if (!err && o->kind == OP_TRANSMIT && wsp__xmit_reuse_due(o->xmit))
+        err = wsp__sock_reuse(so); /* before the completion: o is in no queue */
     if (err != WSAEWOULDBLOCK) {
         if (!err || err == WSAEMSGSIZE) {
             *bytes = (DWORD)o->done;

@@ -50,6 +50,10 @@ int wsp__ovl_sendmsg(wsp__sock *so, const WSABUF *b, DWORD n, DWORD flags, const
 typedef struct wsp__xmit wsp__xmit;
 int wsp__xmit_step(wsp__sock *so, wsp__xmit *x, size_t *done);
 void wsp__xmit_free(wsp__xmit *x);
+/* The plan has disconnected with TF_REUSE_SOCKET / TP_REUSE_SOCKET: TRUE
+ * once, then the caller renews the socket (wsp__sock_reuse) before the
+ * completion, outside every queue of the socket. */
+BOOL wsp__xmit_reuse_due(wsp__xmit *x);
 int wsp__ovl_transmit(wsp__sock *so, wsp__xmit *x, LPWSAOVERLAPPED ov, DWORD *bytes);
 
 /* AcceptEx / ConnectEx / DisconnectEx work (extension.c validates). */
@@ -75,6 +79,10 @@ HANDLE wsp__ovl_complete_request(LPWSAOVERLAPPED ov, int err, DWORD bytes);
 /* WSPCloseSocket: complete every pending operation of so (aborted), on the
  * loop thread. */
 void wsp__ovl_abort(wsp__sock *so);
+/* Loop thread, TF_REUSE_SOCKET (reuse.c): complete every pending operation
+ * of so (aborted) and stop polling for them, before its descriptor is
+ * renewed. */
+void wsp__ovl_reset(wsp__sock *so);
 
 BOOL WSPAPI wsp__WSPGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer, BOOL fWait,
                                         LPDWORD lpdwFlags, LPINT lpErrno);

@@ -26,8 +26,8 @@
  * sends to the kernel.
  *
  * TF_DISCONNECT / TP_DISCONNECT shut the sending side down once all is sent;
- * TF_REUSE_SOCKET is accepted as DisconnectEx accepts it (the socket is not
- * made reusable: a new one is needed).
+ * with TF_REUSE_SOCKET / TP_REUSE_SOCKET the socket is then renewed for
+ * AcceptEx or ConnectEx (reuse.c) before the call completes.
  *
  * Fact ids (F...) refer to shared/reference/windows-behaviour.md.
  */
@@ -58,6 +58,8 @@ struct wsp__xmit {
     DWORD n, i; /* pieces, the one under way */
     BOOL datagram;
     BOOL disconnect;
+    BOOL reuse;     /* with disconnect: TF_REUSE_SOCKET */
+    BOOL reuse_due; /* disconnected, the renewal is the caller's */
     piece p[];
 };
 
@@ -165,8 +167,15 @@ int wsp__xmit_step(wsp__sock *so, wsp__xmit *x, size_t *done) {
         if (err && err != WSAENOTCONN)
             return err;
         atomic_fetch_or(&so->shut, SD_SEND_BIT);
+        x->reuse_due = x->reuse;
     }
     return 0;
+}
+
+BOOL wsp__xmit_reuse_due(wsp__xmit *x) {
+    BOOL due = x->reuse_due;
+    x->reuse_due = FALSE;
+    return due;
 }
 
 /* Blocking: until all is sent, waiting as the other blocking calls do
@@ -180,6 +189,8 @@ static int run_blocking(wsp__sock *so, wsp__xmit *x, DWORD *bytes) {
     while ((err = wsp__xmit_step(so, x, &done)) == WSAEWOULDBLOCK)
         if ((err = wsp__wait(so, WSP__WAIT_WRITE, &t, NULL)) != 0)
             break;
+    if (!err && wsp__xmit_reuse_due(x))
+        err = wsp__sock_reuse(so);
     *bytes = (DWORD)done;
     return err;
 }
@@ -263,6 +274,7 @@ BOOL WINAPI wsp__TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytes
         if (!err && tb && tb->TailLength)
             add_memory(x, tb->Tail, tb->TailLength);
         x->disconnect = (dwReserved & TF_DISCONNECT) != 0;
+        x->reuse = x->disconnect && (dwReserved & TF_REUSE_SOCKET);
     }
     return submit(so, x, err, lpOverlapped);
 }
@@ -286,6 +298,7 @@ BOOL WINAPI wsp__TransmitPackets(SOCKET hSocket, LPTRANSMIT_PACKETS_ELEMENT lpPa
     else {
         x->datagram = so->type != SOCK_STREAM;
         x->disconnect = x->datagram ? FALSE : (dwFlags & TP_DISCONNECT) != 0;
+        x->reuse = x->disconnect && (dwFlags & TP_REUSE_SOCKET);
         for (DWORD i = 0; i < nElementCount && !err; i++) {
             const TRANSMIT_PACKETS_ELEMENT *e = &lpPacketArray[i];
             ULONG kind = e->dwElFlags & (TP_ELEMENT_MEMORY | TP_ELEMENT_FILE);

@@ -104,6 +104,10 @@ void wsp__sock_handle_gone(DWORD_PTR context);
 /* Hand a new socket object (refs 1, fd open) its SOCKET: use this for every
  * socket the provider makes (WSPSocket, WSPAccept ...). */
 SOCKET wsp__sock_publish(wsp__sock *so, DWORD catalog_id, LPINT err);
+/* reuse.c, TF_REUSE_SOCKET: the connection ends and so gets a new, unbound
+ * socket under the same descriptor number: 0 or a WSA error. Not from
+ * inside one of so's overlapped operations on the loop thread. */
+int wsp__sock_reuse(wsp__sock *so);
 
 /* Thread state: a blocking call of this thread is in progress. */
 extern _Thread_local int wsp__blocking __attribute__((tls_model("initial-exec")));

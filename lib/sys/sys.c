@@ -163,6 +163,17 @@ int sys__close(int fd) {
   return 0;
 }
 
+/* fd's number now names the socket fresh_fd (which is closed): dup3(2)
+ * swaps the open file in one step, so a thread using the number sees either
+ * the old socket or the new one, never a closed or foreign descriptor. */
+int sys__dup_onto(int fresh_fd, int fd) {
+  int r = dup3(fresh_fd, fd, O_CLOEXEC);
+  SYS_TRACE(r, "dup3(%d, %d, O_CLOEXEC)", fresh_fd, fd);
+  int err = r < 0 ? sys__wsa_error(errno) : 0;
+  close(fresh_fd);
+  return err;
+}
+
 int sys__shutdown(int fd, int w_how) {
   int how, err;
   if ((err = sys__how_to_posix(w_how, &how)) != 0)

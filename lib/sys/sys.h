@@ -68,6 +68,9 @@ int sys__wsa_error(int errnum);
 int sys__socket(int w_af, int w_type, int w_protocol, int *fd_out);
 int sys__close(int fd);
 int sys__shutdown(int fd, int w_how); /* SD_RECEIVE 0, SD_SEND 1, SD_BOTH 2 */
+/* Put the socket fresh_fd under fd's number (closing what fd was), and close
+ * fresh_fd: the same descriptor number, a new socket (TF_REUSE_SOCKET). */
+int sys__dup_onto(int fresh_fd, int fd);
 
 /* Windows-layout addresses; too short a length gives WSAEFAULT, an unknown
  * family WSAEAFNOSUPPORT. */
