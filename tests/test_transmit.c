@@ -614,3 +614,109 @@ Test(transmit, overlapped_aborted_by_close) {
     close(fd);
     closesocket(s);
 }
+
+/* ---- TF_REUSE_SOCKET ------------------------------------------------------ */
+
+/* Bound to 127.0.0.1, ConnectEx to a (with "hi" as its data), then data
+ * both ways: what a reused socket must be able to do (ConnectEx page). */
+static void connectex_again(SOCKET c, SOCKET l, const struct sockaddr_in *a) {
+    LPFN_CONNECTEX connectex = ext(c, (GUID)WSAID_CONNECTEX);
+    struct sockaddr_in any = loopback(0);
+    cr_assert_eq(bind(c, (struct sockaddr *)&any, sizeof any), 0, "bind after reuse: %d", WSAGetLastError());
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    DWORD sent = 0, n = 0, fl;
+    BOOL r = connectex(c, (const struct sockaddr *)a, sizeof *a, "hi", 2, &sent, &ov);
+    cr_assert(r || WSAGetLastError() == WSA_IO_PENDING, "ConnectEx after reuse: %d", WSAGetLastError());
+    cr_assert(WSAGetOverlappedResult(c, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 2);
+    SOCKET s = accept(l, NULL, NULL);
+    char buf[4];
+    cr_assert_eq(recv(s, buf, sizeof buf, 0), 2);
+    cr_assert_eq(send(c, "ok", 2, 0), 2, "%d", WSAGetLastError());
+    cr_assert_eq(recv(s, buf, sizeof buf, 0), 2);
+    cr_assert_eq(send(s, "yo", 2, 0), 2);
+    cr_assert_eq(recv(c, buf, sizeof buf, 0), 2);
+    cr_assert_eq(memcmp(buf, "yo", 2), 0);
+    WSACloseEvent(ov.hEvent);
+    closesocket(s);
+}
+
+/* TransmitFile(TF_DISCONNECT | TF_REUSE_SOCKET), overlapped and too big to
+ * go at once: it completes on the loop thread, after everything was sent
+ * and the connection closed; the socket then connects again with
+ * ConnectEx. */
+Test(transmit, overlapped_disconnect_reuse) {
+    enum { SIZE = 4 * 1024 * 1024 };
+    struct sockaddr_in a1, a2;
+    SOCKET l1 = listener(&a1), l2 = listener(&a2);
+    SOCKET c = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    cr_assert_eq(connect(c, (struct sockaddr *)&a1, sizeof a1), 0);
+    SOCKET s = accept(l1, NULL, NULL);
+    int fd = temp_file(SIZE);
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    BOOL ok = TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, &ov, NULL, TF_DISCONNECT | TF_REUSE_SOCKET);
+    cr_assert_eq(ok, FALSE);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    sink k;
+    sink_start(&k, s, SIZE + 100);
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ov.hEvent, TRUE, 10000, FALSE), WSA_WAIT_EVENT_0);
+    DWORD n = 0, fl = 0;
+    cr_assert(WSAGetOverlappedResult(c, &ov, &n, FALSE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, SIZE);
+    sink_join(&k);
+    expect_stream(&k, NULL, 0, SIZE, NULL);
+    /* a new socket: unconnected, nothing shut down */
+    cr_assert_eq(send(c, "x", 1, 0), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAENOTCONN);
+    connectex_again(c, l2, &a2);
+    free(k.buf);
+    close(fd);
+    WSACloseEvent(ov.hEvent);
+    closesocket(c);
+    closesocket(s);
+    closesocket(l1);
+    closesocket(l2);
+}
+
+/* Small enough to complete at once (overlapped: in the calling thread), and
+ * blocking TransmitPackets(TP_DISCONNECT | TP_REUSE_SOCKET): the same
+ * renewal either way. */
+Test(transmit, immediate_and_packets_reuse) {
+    struct sockaddr_in a1, a2;
+    SOCKET l1 = listener(&a1), l2 = listener(&a2);
+    SOCKET c = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    cr_assert_eq(connect(c, (struct sockaddr *)&a1, sizeof a1), 0);
+    SOCKET s = accept(l1, NULL, NULL);
+    char head[] = "head", buf[16];
+    TRANSMIT_FILE_BUFFERS tb = {head, 4, NULL, 0};
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    BOOL ok = TransmitFile(c, NULL, 0, 0, &ov, &tb, TF_DISCONNECT | TF_REUSE_SOCKET);
+    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    DWORD n = 0, fl;
+    cr_assert(WSAGetOverlappedResult(c, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 4);
+    cr_assert_eq(recv(s, buf, sizeof buf, 0), 4);
+    cr_assert_eq(recv(s, buf, sizeof buf, 0), 0);
+    closesocket(s);
+    connectex_again(c, l2, &a2);
+
+    /* now connected to l2's peer (closed): a fresh pair on l1 instead */
+    SOCKET d = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_eq(connect(d, (struct sockaddr *)&a1, sizeof a1), 0);
+    s = accept(l1, NULL, NULL);
+    LPFN_TRANSMITPACKETS tp = ext(d, (GUID)WSAID_TRANSMITPACKETS);
+    TRANSMIT_PACKETS_ELEMENT e = {TP_ELEMENT_MEMORY, 4, {.pBuffer = head}};
+    cr_assert(tp(d, &e, 1, 0, NULL, TP_DISCONNECT | TP_REUSE_SOCKET), "%d", WSAGetLastError());
+    cr_assert_eq(recv(s, buf, sizeof buf, 0), 4);
+    cr_assert_eq(recv(s, buf, sizeof buf, 0), 0);
+    connectex_again(d, l2, &a2);
+    WSACloseEvent(ov.hEvent);
+    closesocket(c);
+    closesocket(d);
+    closesocket(s);
+    closesocket(l1);
+    closesocket(l2);
+}
