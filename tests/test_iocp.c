@@ -895,3 +895,80 @@ Test(iocp, threads_and_sockets, .timeout = 60) {
     assert_no_packet(p, 0);
     CloseHandle(p);
 }
+
+/* ---- F291: a duplicate made in this process is the same socket -------------- */
+
+static SOCKET duplicate_here(SOCKET s) {
+    WSAPROTOCOL_INFOW info;
+    cr_assert_eq(WSADuplicateSocketW(s, GetCurrentProcessId(), &info), 0, "%d", WSAGetLastError());
+    SOCKET d = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+    cr_assert_neq(d, INVALID_SOCKET, "%d", WSAGetLastError());
+    return d;
+}
+
+/* An AcceptEx on listener l (a duplicate or the original) completes by a
+ * packet on port with key. */
+static void accept_through(SOCKET l, const struct sockaddr_in *a, HANDLE port, ULONG_PTR want_key, const char *what) {
+    LPFN_ACCEPTEX acceptex = ext(l, (GUID)WSAID_ACCEPTEX);
+    cr_assert_not_null(acceptex);
+    enum { ADDR = sizeof(struct sockaddr_in) + 16 };
+    char buf[2 * ADDR];
+    SOCKET acc = socket(AF_INET, SOCK_STREAM, 0);
+    OVERLAPPED ov = {0};
+    DWORD got = 0;
+    BOOL r = acceptex(l, acc, buf, 0, ADDR, ADDR, &got, &ov);
+    cr_assert(r || WSAGetLastError() == WSA_IO_PENDING, "AcceptEx (%s): %d", what, WSAGetLastError());
+    SOCKET c = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_eq(connect(c, (const struct sockaddr *)a, sizeof *a), 0);
+    DWORD n = 9;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED pov = NULL;
+    cr_assert(GetQueuedCompletionStatus(port, &n, &key, &pov, 5000), "%lu", (unsigned long)GetLastError());
+    cr_assert_eq(pov, &ov);
+    cr_assert_eq(key, want_key);
+    cr_assert_eq(n, 0);
+    closesocket(c);
+    closesocket(acc);
+}
+
+/* F291 (Wine's test_completion_port): the original listener associated,
+ * AcceptEx issued on its duplicate completes through the original's port
+ * with its key; the duplicate cannot take a second port (one association
+ * per socket). (Not tested: an operation on the duplicate after the
+ * original's closesocket; that close may shut the shared descriptor down,
+ * see the README's known differences.) */
+Test(iocp, duplicate_completes_through_original_port) {
+    struct sockaddr_in a;
+    SOCKET l = listener(&a);
+    HANDLE port = new_port(), other = new_port();
+    associate(l, port, 125);
+    SOCKET d = duplicate_here(l);
+    cr_assert_null(CreateIoCompletionPort((HANDLE)(ULONG_PTR)d, other, 5, 0));
+    cr_assert_eq(GetLastError(), ERROR_INVALID_PARAMETER);
+    accept_through(d, &a, port, 125, "on the duplicate");
+    accept_through(l, &a, port, 125, "on the original");
+    accept_through(d, &a, port, 125, "on the duplicate again");
+    assert_no_packet(other, 0);
+    /* the record goes with the last of the two handles (no leak: ASan) */
+    closesocket(l);
+    closesocket(d);
+    CloseHandle(port);
+    CloseHandle(other);
+}
+
+/* The other order: the duplicate made first, then associated: the
+ * original's operations complete through that port, and a completion
+ * routine is refused on the original as on any associated socket (F114). */
+Test(iocp, duplicate_associated_later_shares_the_port) {
+    struct sockaddr_in a;
+    SOCKET l = listener(&a);
+    SOCKET d = duplicate_here(l);
+    HANDLE port = new_port();
+    associate(d, port, 77);
+    accept_through(l, &a, port, 77, "on the original");
+    cr_assert_null(CreateIoCompletionPort((HANDLE)(ULONG_PTR)l, port, 1, 0));
+    cr_assert_eq(GetLastError(), ERROR_INVALID_PARAMETER);
+    closesocket(d);
+    closesocket(l);
+    CloseHandle(port);
+}

@@ -20,11 +20,12 @@
  */
 #include "wsp.h"
 #include "sys/share.h"
+#include "ws2/iocp.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define SNAP_VERSION 1
+#define SNAP_VERSION 2
 
 /* The socket behind s, as every WSP call starts (WSAEINPROGRESS inside a
  * Winsock 1.1 blocking hook, else the upcall's WSAENOTSOCK). */
@@ -45,6 +46,7 @@ typedef struct snapshot {
     int32_t state, shut, nonblocking, exclusive, reuseaddr, bufset, rcvbuf, sndbuf, error;
     uint32_t rcvtimeo, sndtimeo;
     uint32_t sf3, sf4, reserved; /* the entry's own values of the fields borrowed */
+    uint64_t handle;             /* the source's SOCKET (for a claim in its process) */
 } snapshot;
 
 BOOL wsp__share_info(const WSAPROTOCOL_INFOW *info) {
@@ -77,6 +79,7 @@ int WSPAPI wsp__WSPDuplicateSocket(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_IN
         .rcvtimeo = atomic_load(&so->rcvtimeo), .sndtimeo = atomic_load(&so->sndtimeo),
         .sf3 = so->info.dwServiceFlags3, .sf4 = so->info.dwServiceFlags4,
         .reserved = so->info.dwProviderReserved,
+        .handle = (uint64_t)s,
     };
     uint64_t token;
     if ((err = sys__share_put(so->fd, dwProcessId, &snap, sizeof snap, &token)) != 0)
@@ -143,7 +146,15 @@ SOCKET wsp__share_claim(LPWSAPROTOCOL_INFOW info, GROUP g, DWORD dwFlags, LPINT 
         free(so);
         goto fail;
     }
-    return wsp__sock_publish(so, info->dwCatalogEntryId, lpErrno);
+    SOCKET s = wsp__sock_publish(so, info->dwCatalogEntryId, lpErrno);
+    /* F291: claimed in the process that duplicated it, the socket is the
+     * source's own object on Windows, so the two handles complete through
+     * one completion port association. (The descriptors are separate
+     * duplicates here; what is shared is the dispatcher's record.) If the
+     * source handle is gone, the duplicate simply has its own. */
+    if (s != INVALID_SOCKET && wsp__own_dispatcher && info->dwServiceFlags4 == sys__getpid())
+        ws2__iocp_share((SOCKET)snap.handle, s);
+    return s;
 fail:
     *lpErrno = err;
     return INVALID_SOCKET;

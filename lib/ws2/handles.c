@@ -115,16 +115,16 @@ int ws2__handle_create(const ws2__socket *init, SOCKET *out) {
 static void slot_free(slot *sl) {
     void (*destructor)(DWORD_PTR) = sl->destructor;
     DWORD_PTR context = sl->data.context;
-    struct ws2__port *port = sl->data.port;
-    sl->data.port = NULL;
+    struct ws2__assoc *assoc = sl->data.assoc;
+    sl->data.assoc = NULL;
     pthread_mutex_lock(&alloc_lock);
     atomic_store(&sl->word, W_GEN(atomic_load(&sl->word)));
     sl->next_free = free_head;
     free_head = sl->index + 1;
     pthread_mutex_unlock(&alloc_lock);
     atomic_fetch_sub(&live, 1);
-    if (port)
-        ws2__port_put(port); /* the association's reference */
+    if (assoc)
+        ws2__assoc_put(assoc); /* the handle's reference on its association */
     if (destructor)
         destructor(context);
 }

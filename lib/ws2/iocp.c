@@ -77,7 +77,8 @@ typedef struct ws2__port port;
 
 static _Atomic(port *) chunks[MAX_CHUNKS];
 static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
-/* Serialises associations: a socket's port is set once. */
+/* Serialises associations: a handle's record and a record's port are each
+ * set once. */
 static pthread_mutex_t bind_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Set at the first association: until then a completion costs no lookup. */
 static _Atomic int any_bound;
@@ -347,6 +348,68 @@ static DWORD port_wait(port *p, OVERLAPPED_ENTRY *out, ULONG max, ULONG *n, DWOR
     return r;
 }
 
+/* ---- associations ------------------------------------------------------------------ */
+
+/* What CreateIoCompletionPort sets on a socket. Its reference count is the
+ * number of handle entries pointing to it; port and key are written once,
+ * under bind_lock, the key before the port (readers load the port first). */
+struct ws2__assoc {
+    _Atomic int refs;
+    _Atomic(port *) port;
+    ULONG_PTR key;
+};
+
+void ws2__assoc_put(struct ws2__assoc *a) {
+    if (atomic_fetch_sub_explicit(&a->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    port *p = atomic_load_explicit(&a->port, memory_order_acquire);
+    if (p)
+        ws2__port_put(p); /* the association's reference */
+    free(a);
+}
+
+/* so's record, made if it has none yet; under bind_lock. NULL: no memory. */
+static struct ws2__assoc *assoc_of(ws2__socket *so) {
+    struct ws2__assoc *a = __atomic_load_n(&so->assoc, __ATOMIC_ACQUIRE);
+    if (!a && (a = calloc(1, sizeof *a)) != NULL) {
+        atomic_init(&a->refs, 1);
+        __atomic_store_n(&so->assoc, a, __ATOMIC_RELEASE);
+    }
+    return a;
+}
+
+static port *port_of(ws2__socket *so, ULONG_PTR *key) {
+    struct ws2__assoc *a = __atomic_load_n(&so->assoc, __ATOMIC_ACQUIRE);
+    port *p = a ? atomic_load_explicit(&a->port, memory_order_acquire) : NULL;
+    if (p && key)
+        *key = a->key;
+    return p;
+}
+
+int ws2__iocp_share(SOCKET orig, SOCKET dup) {
+    ws2__socket *o = ws2__handle_get(orig);
+    if (!o)
+        return WSAENOTSOCK;
+    ws2__socket *d = ws2__handle_get(dup);
+    if (!d) {
+        ws2__handle_put(orig);
+        return WSAENOTSOCK;
+    }
+    int err = 0;
+    pthread_mutex_lock(&bind_lock);
+    struct ws2__assoc *a = assoc_of(o);
+    if (!a)
+        err = WSAENOBUFS;
+    else if (!__atomic_load_n(&d->assoc, __ATOMIC_ACQUIRE)) {
+        atomic_fetch_add_explicit(&a->refs, 1, memory_order_relaxed);
+        __atomic_store_n(&d->assoc, a, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&bind_lock);
+    ws2__handle_put(dup);
+    ws2__handle_put(orig);
+    return err;
+}
+
 /* ---- completions of sockets -------------------------------------------------------- */
 
 void ws2__iocp_post(SOCKET s, LPOVERLAPPED ov, ULONG_PTR status, DWORD bytes) {
@@ -355,9 +418,10 @@ void ws2__iocp_post(SOCKET s, LPOVERLAPPED ov, ULONG_PTR status, DWORD bytes) {
     ws2__socket *so = ws2__handle_hold(s);
     if (!so)
         return;
-    port *p = __atomic_load_n(&so->port, __ATOMIC_ACQUIRE);
+    ULONG_PTR key = 0;
+    port *p = port_of(so, &key);
     if (p) {
-        OVERLAPPED_ENTRY e = {so->port_key, ov, status, bytes};
+        OVERLAPPED_ENTRY e = {key, ov, status, bytes};
         push(p, &e); /* no memory: the packet is lost, as nothing can report it */
     }
     ws2__handle_put(s);
@@ -369,7 +433,7 @@ BOOL ws2__iocp_bound(SOCKET s) {
     ws2__socket *so = ws2__handle_hold(s);
     if (!so)
         return FALSE;
-    BOOL bound = __atomic_load_n(&so->port, __ATOMIC_ACQUIRE) != NULL;
+    BOOL bound = port_of(so, NULL) != NULL;
     ws2__handle_put(s);
     return bound;
 }
@@ -447,11 +511,14 @@ HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletio
     }
     if (!err) {
         pthread_mutex_lock(&bind_lock);
-        if (__atomic_load_n(&so->port, __ATOMIC_ACQUIRE)) {
-            err = ERROR_INVALID_PARAMETER; /* one port per handle, for its life */
+        struct ws2__assoc *a = assoc_of(so);
+        if (!a) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+        } else if (atomic_load_explicit(&a->port, memory_order_relaxed)) {
+            err = ERROR_INVALID_PARAMETER; /* one port per socket, for its life */
         } else {
-            so->port_key = CompletionKey;
-            __atomic_store_n(&so->port, p, __ATOMIC_RELEASE);
+            a->key = CompletionKey;
+            atomic_store_explicit(&a->port, p, memory_order_release);
             atomic_store_explicit(&any_bound, 1, memory_order_release);
         }
         pthread_mutex_unlock(&bind_lock);

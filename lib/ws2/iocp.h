@@ -1,8 +1,11 @@
 /*
  * I/O completion ports (iocp.c): what the rest of the library needs of them.
- * A socket's association (port and key) lives in its handle entry
- * (ws2__socket.port/port_key), as on Windows it belongs to the handle's
- * file object; the base provider's completion path and
+ * A socket's association (port and key) is a record its handle entry points
+ * to (ws2__socket.assoc), as on Windows it belongs to the file object under
+ * the handle: handles of one socket in this process (WSADuplicateSocket +
+ * WSASocket(FROM_PROTOCOL_INFO), F291) share the record, so either one's
+ * operations complete through the port either was associated with. The
+ * base provider's completion path and
  * WPUCompleteOverlappedRequest post through ws2__iocp_post.
  */
 #ifndef WS2POSIX_IOCP_H
@@ -11,10 +14,20 @@
 #include "ws2.h"
 
 struct ws2__port;
+struct ws2__assoc;
 
 /* Drop a reference on a port (an association's, when its handle slot is
  * freed). */
 void ws2__port_put(struct ws2__port *p);
+
+/* Drop a handle's reference on its association (handles.c, slot freed). */
+void ws2__assoc_put(struct ws2__assoc *a);
+
+/* dup, a handle just made for the socket orig designates (a duplicate in
+ * this process), shares orig's association, present or future: 0, or
+ * WSAENOTSOCK (orig is gone: dup keeps an association of its own) or
+ * WSAENOBUFS. */
+int ws2__iocp_share(SOCKET orig, SOCKET dup);
 
 /* An overlapped operation of s completed with NTSTATUS status and bytes
  * (Internal already written): queue a packet to s's port, if s has one.

@@ -94,11 +94,11 @@ typedef struct ws2__socket {
     ws2__provider *provider; /* whose proc table the API calls go to; NULL for
                                 handles a lower layer made for its own use */
     BOOL ifs;                /* made by WPUModifyIFSHandle */
-    /* CreateIoCompletionPort (iocp.c): the port, holding a reference on it,
-     * and the key its packets carry; set once (atomically), dropped when
-     * the slot is freed. */
-    struct ws2__port *port;
-    ULONG_PTR port_key;
+    /* CreateIoCompletionPort (iocp.c): the association with a port (port
+     * and key), shared by the handles of one socket (a duplicate made in
+     * this process, F291); set once (atomically), its reference dropped
+     * when the slot is freed. */
+    struct ws2__assoc *assoc;
 } ws2__socket;
 
 /* Make a handle; 0 or WSAEMFILE/WSAENOBUFS. */
