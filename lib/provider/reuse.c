@@ -19,7 +19,10 @@
  * connection in the background (FIN, TIME_WAIT) without the handle, so the
  * reuse completes at once. The only trace is that binding the old local
  * port again may fail with WSAEADDRINUSE while TIME_WAIT lasts, as it would
- * on Windows with another socket.
+ * on Windows with another socket. Data received and never read is dropped
+ * first: Linux answers the close of a socket with unread data by a reset,
+ * which would throw away what is still on its way to the peer (the end of a
+ * TransmitFile), where DisconnectEx promises a graceful disconnect.
  *
  * What goes back to a new socket's values: the state (unconnected,
  * unbound), the shutdown bits, SO_ERROR, and the options the kernel kept
@@ -39,11 +42,23 @@ typedef struct {
     int err;
 } renew;
 
+/* Read and drop what the old connection received (see above); bounded, as
+ * this runs on the loop thread and a peer may send without end. */
+static void drop_unread(wsp__sock *so) {
+    char scratch[4096];
+    size_t got;
+    for (int i = 0; i < 64 && sys__recv(so->fd, scratch, sizeof scratch, 0, &got) == 0 && got > 0; i++)
+        ;
+}
+
 static void swap(void *arg) {
     renew *r = arg;
     wsp__sock *so = r->so;
+    if (r->loop)
+        wsp__ovl_reset(so); /* pending operations end (aborted), nothing polls for them */
+    drop_unread(so);
+    sys__shutdown(so->fd, SD_BOTH); /* wakes whoever waits in the old socket */
     if (r->loop) {
-        wsp__ovl_reset(so); /* pending operations end, nothing polls for them */
         if (so->watch) {
             struct wsp__watch *w = so->watch;
             so->watch = NULL;
@@ -75,7 +90,6 @@ int wsp__sock_reuse(wsp__sock *so) {
     /* O_NONBLOCK for good before the swap: the new descriptor is O_NONBLOCK
      * as every descriptor of the seam is, and kblock must say so. */
     wsp__kblock_never(so);
-    sys__shutdown(so->fd, SD_BOTH); /* wakes whoever waits in the old socket */
     r.loop = TRUE;
     if (wsp__loop_call(swap, &r) != 0) {
         r.loop = FALSE;
