@@ -90,6 +90,8 @@ static void connect_failed(wsp__sock *so) {
 static int view_of(wsp__sock *so, short rev) {
     if (closing(so) || (rev & POLLNVAL))
         return V_CLOSED;
+    if (!rev)
+        return 0; /* most of a select's sockets: nothing to see */
     int v = 0;
     if (so->type != SOCK_STREAM) {
         /* A pending error (an ICMP report) is what the next recv returns. */
@@ -166,7 +168,7 @@ static int look(item *items, size_t n, sys_pollfd_t *pfds, ready_fn ready, int *
             continue;
         items[i].revents = pfds[i].w_revents;
         items[i].view = view_of(items[i].so, pfds[i].w_revents);
-        items[i].ready = ready(&items[i]);
+        items[i].ready = items[i].view && ready(&items[i]); /* nothing seen: ready for nobody */
         if (items[i].ready || (items[i].view & V_CLOSED))
             ++*nready; /* a socket closed meanwhile ends the wait (F169) */
         else if (pfds[i].w_revents || items[i].view)

@@ -62,7 +62,8 @@ int sys__poll(sys_pollfd_t *fds, uint32_t nfds, int timeout_ms, int *nready) {
   if (err == 0) {
     count = 0;
     for (uint32_t i = 0; i < nfds; i++) {
-      fds[i].w_revents = sys__poll_revents_to_w(p[i].revents, fds[i].w_events);
+      /* Most descriptors of a select report nothing. */
+      fds[i].w_revents = p[i].revents ? sys__poll_revents_to_w(p[i].revents, fds[i].w_events) : 0;
       if (fds[i].w_revents != 0)
         count++;
     }
