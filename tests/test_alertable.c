@@ -200,3 +200,54 @@ Test(alertable, nothing_runs_when_the_call_need_not_wait) {
     WPUCloseThread(&tid, &err);
     closesocket(c), closesocket(s);
 }
+
+/* A routine a thread queued to itself (its overlapped WSASend completed at
+ * once: the routine is still queued, F101) costs no eventfd write when
+ * queued (apc.c); it must still run in the thread's next alertable wait:
+ * here a blocking recv that has to wait, and SleepEx. */
+static atomic_int self_ran;
+static void CALLBACK self_sent(DWORD err, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags) {
+    (void)err, (void)bytes, (void)ov, (void)flags;
+    atomic_fetch_add(&self_ran, 1);
+}
+
+struct later_send {
+    SOCKET s;
+};
+static void *send_after_routine(void *arg) {
+    struct later_send *l = arg;
+    for (int i = 0; i < 300 && !atomic_load(&self_ran); i++)
+        Sleep(10);
+    send(l->s, "d", 1, 0);
+    return NULL;
+}
+
+Test(alertable, own_routine_runs_in_the_next_wait) {
+    SOCKET c, v;
+    tcp_pair(&c, &v);
+    atomic_store(&self_ran, 0);
+    char out[4] = "abc";
+    WSABUF wb = {3, out};
+    WSAOVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    DWORD n = 0;
+    cr_assert_eq(WSASend(c, &wb, 1, &n, 0, &ov, self_sent), 0, "an immediate send: %d", WSAGetLastError());
+    cr_assert_eq(atomic_load(&self_ran), 0, "not before an alertable wait");
+    struct later_send l = {v};
+    pthread_t th;
+    cr_assert_eq(pthread_create(&th, NULL, send_after_routine, &l), 0);
+    char in[8];
+    char first[4];
+    cr_assert_eq(recv(v, first, 3, MSG_WAITALL), 3);
+    /* c's recv has to wait for "d", which comes only once the routine ran */
+    int r = recv(c, in, sizeof in, 0);
+    pthread_join(th, NULL);
+    cr_expect_eq(r, 1);
+    cr_expect_eq(atomic_load(&self_ran), 1, "the routine ran inside the blocking recv");
+    /* and again with SleepEx */
+    memset(&ov, 0, sizeof ov);
+    cr_assert_eq(WSASend(c, &wb, 1, &n, 0, &ov, self_sent), 0);
+    cr_expect_eq(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    cr_expect_eq(atomic_load(&self_ran), 2);
+    closesocket(c), closesocket(v);
+}

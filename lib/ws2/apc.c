@@ -2,8 +2,13 @@
  * Per-thread completion-routine (user APC) queues and the upcalls that reach
  * them. See apc.h for the model; the waits themselves live in events.c.
  *
- * Invariant: a queue's eventfd is set exactly while its FIFO is non-empty;
- * both change together under the queue's lock.
+ * Invariant: a queue's eventfd is set (`signalled`) only while its FIFO is
+ * non-empty, and is set whenever the FIFO is non-empty except after the
+ * thread queued to itself (an overlapped call that completed at once):
+ * the thread is not waiting then, and every wait asks for the eventfd
+ * (ws2__apc_wake_fd) before it polls, which sets it if anything is queued.
+ * That saves an eventfd write and read per immediate completion. Both
+ * change together under the queue's lock.
  */
 #include "ws2.h"
 #include "apc.h"
@@ -24,7 +29,8 @@ struct ws2__apc_queue {
     uint32_t magic;
     _Atomic int refs;
     pthread_mutex_t lock;
-    int fd;          /* eventfd: readable while head != NULL */
+    int fd;          /* eventfd: readable while signalled */
+    BOOL signalled;  /* fd set: head != NULL (see the invariant above) */
     BOOL exited;     /* the owning thread is gone: routines are refused */
     apc_node *head, *tail;
 };
@@ -60,7 +66,9 @@ static void thread_exit(void *arg) {
     q->exited = TRUE;
     apc_node *pending = q->head;
     q->head = q->tail = NULL;
-    sys__eventfd_drain(q->fd);
+    if (q->signalled)
+        sys__eventfd_drain(q->fd);
+    q->signalled = FALSE;
     pthread_mutex_unlock(&q->lock);
     free_nodes(pending);
     if (current == q)
@@ -107,7 +115,15 @@ static ws2__apc_queue *queue_of(LPWSATHREADID id) {
 
 int ws2__apc_wake_fd(void) {
     ws2__apc_queue *q = queue_current();
-    return q ? q->fd : -1;
+    if (!q)
+        return -1;
+    pthread_mutex_lock(&q->lock);
+    if (q->head && !q->signalled) {
+        sys__eventfd_signal(q->fd); /* queued by this thread to itself */
+        q->signalled = TRUE;
+    }
+    pthread_mutex_unlock(&q->lock);
+    return q->fd;
 }
 
 int ws2__apc_run(void) {
@@ -122,7 +138,9 @@ int ws2__apc_run(void) {
             q->head = n->next;
             if (!q->head) {
                 q->tail = NULL;
-                sys__eventfd_drain(q->fd);
+                if (q->signalled)
+                    sys__eventfd_drain(q->fd);
+                q->signalled = FALSE;
             }
         }
         pthread_mutex_unlock(&q->lock);
@@ -189,13 +207,17 @@ int ws2__apc_queue_to(LPWSATHREADID id, LPWSAUSERAPC routine, DWORD_PTR context)
         free(n);
         return WSAEFAULT;
     }
-    if (q->tail) {
+    if (q->tail)
         q->tail->next = n;
-    } else {
+    else
         q->head = n;
-        sys__eventfd_signal(q->fd);
-    }
     q->tail = n;
+    /* Another thread's queue: wake it. Our own: we are not waiting, and
+     * our next wait sets the eventfd itself (ws2__apc_wake_fd). */
+    if (!q->signalled && q != current) {
+        sys__eventfd_signal(q->fd);
+        q->signalled = TRUE;
+    }
     pthread_mutex_unlock(&q->lock);
     return 0;
 }

@@ -5,8 +5,9 @@
  * wait alertably as Windows does: F105, F157, F179, F214).
  *
  * A queue is a lock, a FIFO of {routine, context} and an eventfd that is
- * readable exactly while the FIFO is non-empty, so an alertable wait is one
- * poll(2) over what it waits for plus ws2__apc_wake_fd().
+ * readable while the FIFO is non-empty (from the thread's next wait on, for
+ * what it queued to itself), so an alertable wait is one poll(2) over what
+ * it waits for plus ws2__apc_wake_fd().
  *
  * Queues are reference counted: the owning thread holds one reference (given
  * up by a pthread key destructor when the thread exits) and every open
@@ -21,7 +22,8 @@
 typedef struct ws2__apc_queue ws2__apc_queue;
 
 /* The calling thread's APC eventfd (the queue is created if needed); -1 if
- * it cannot be created. Readable while routines are pending. */
+ * it cannot be created. Readable while routines are pending, from this
+ * call on: ask for it just before each wait. */
 int ws2__apc_wake_fd(void);
 /* Run the calling thread's pending routines, oldest first (including any
  * they queue themselves); returns how many ran. */
