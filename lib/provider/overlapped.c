@@ -674,7 +674,9 @@ static int hand_over(op *o) {
     do
         o->next = head;
     while (!atomic_compare_exchange_weak(&so->ovl_inbox, &head, o));
-    if (o->dir == DIR_READ && !is_oob_recv(o) && atomic_load(&so->ovl_armed))
+    /* A closesocket under way may have taken the inbox already (its abort
+     * drains it on the loop): then the loop must look again. */
+    if (o->dir == DIR_READ && !is_oob_recv(o) && atomic_load(&so->ovl_armed) && !atomic_load(&so->closing))
         return 0;
     if (atomic_exchange(&so->ovl_drain_queued, 1))
         return 0;
