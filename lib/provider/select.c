@@ -291,7 +291,7 @@ int WSPAPI wsp__WSPSelect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *e
             items[n].role = roles[k];
             items[n].events = roles[k] == R_READ ? POLLRDNORM : roles[k] == R_WRITE ? POLLWRNORM : POLLRDBAND;
             int e;
-            if (!(items[n].so = wsp__sock_get(socks[n], &e))) {
+            if (!(items[n].so = wsp__sock_get_other(socks[n], &e))) {
                 err = WSAENOTSOCK; /* F155, F85: the sets stay as they were */
                 break;
             }
@@ -384,7 +384,7 @@ int wsp__poll(WSAPOLLFD *fds, ULONG nfds, INT timeout, LPINT lpErrno) {
          * readable-with-nothing-to-read, and POLLHUP is reported whether
          * asked for or not (F178). */
         items[i].events = (short)((fds[i].events & POLL_ASKABLE) | POLLRDNORM);
-        if (fds[i].fd != INVALID_SOCKET && (items[i].so = wsp__sock_get(fds[i].fd, &e)) != NULL)
+        if (fds[i].fd != INVALID_SOCKET && (items[i].so = wsp__sock_get_other(fds[i].fd, &e)) != NULL)
             valid++;
         else
             fds[i].revents = POLLNVAL; /* F175: not counted */

@@ -30,6 +30,20 @@ wsp__sock *wsp__sock_get(SOCKET s, LPINT err) {
     return so;
 }
 
+wsp__sock *wsp__sock_get_other(SOCKET s, LPINT err) {
+    if (!wsp__own_dispatcher)
+        return wsp__sock_get(s, err);
+    ws2__socket *h = ws2__handle_hold(s);
+    if (!h) {
+        *err = WSAENOTSOCK;
+        return NULL;
+    }
+    wsp__sock *so = (wsp__sock *)h->context;
+    atomic_fetch_add_explicit(&so->refs, 1, memory_order_relaxed);
+    ws2__handle_put(s);
+    return so;
+}
+
 static void sock_free(void *owner) {
     wsp__sock *so = owner;
     sys__close(so->fd);

@@ -99,8 +99,13 @@ enum { WSP__S_NEW, WSP__S_BOUND, WSP__S_LISTENING, WSP__S_CONNECTING, WSP__S_CON
 extern WSPUPCALLTABLE wsp__upcalls;
 extern BOOL wsp__own_dispatcher;
 
-/* The socket behind s with a reference, or NULL with *err set. */
+/* The socket behind s with a reference, or NULL with *err set. The caller
+ * holds the handle s (the dispatcher's call on it). */
 wsp__sock *wsp__sock_get(SOCKET s, LPINT err);
+/* The same for a handle nobody holds for this call (the other sockets of
+ * select's sets, WSAPoll's): its slot is held while the reference is taken,
+ * so that a closesocket meanwhile cannot free the socket under us. */
+wsp__sock *wsp__sock_get_other(SOCKET s, LPINT err);
 void wsp__sock_put(wsp__sock *so);
 void wsp__sock_handle_gone(DWORD_PTR context);
 /* Hand a new socket object (refs 1, fd open) its SOCKET: use this for every

@@ -6,6 +6,9 @@
  *    getsockopt / setsockopt / closesocket on whatever value they saw. A
  *    call on a handle closed under it answers WSAENOTSOCK; nothing crashes,
  *    nothing reaches a reused descriptor, nothing leaks.
+ *    Users also select over a few slots (zero timeout, or 1 ms): select's
+ *    quick look reads sockets without references while producers and users
+ *    close them (provider/socket.c keeps a socket freed meanwhile in limbo).
  * 2. Many closers at once: every round, several threads released together
  *    close the same handle; exactly one succeeds, the others get WSAENOTSOCK.
  */
@@ -49,7 +52,26 @@ static void *user(void *arg) {
         if (s == INVALID_SOCKET)
             continue;
         int type = 0, len = sizeof type, r;
-        switch (stress_rand(&rnd) % 8) {
+        switch (stress_rand(&rnd) % 10) {
+        case 8:
+        case 9: {
+            fd_set rs, ws;
+            FD_ZERO(&rs);
+            FD_ZERO(&ws);
+            for (int k = 0; k < 4; k++) {
+                SOCKET t = atomic_load(&slots[stress_rand(&rnd) % SLOTS]);
+                if (t != INVALID_SOCKET) {
+                    FD_SET(t, &rs);
+                    FD_SET(t, &ws);
+                }
+            }
+            if (!rs.fd_count)
+                break;
+            struct timeval tv = {0, stress_rand(&rnd) % 2 ? 0 : 1000};
+            r = select(0, &rs, &ws, NULL, &tv);
+            CHECK(r >= 0 || WSAGetLastError() == WSAENOTSOCK);
+            break;
+        }
         case 0:
             r = closesocket(s);
             CHECK(r == 0 || WSAGetLastError() == WSAENOTSOCK);
