@@ -3,16 +3,14 @@
  * calls of windows.h (CreateEvent, SetEvent, WaitForMultipleObjectsEx ...),
  * Sleep/SleepEx, and the thread and process ids.
  *
- * An event is an eventfd (readable = signalled) in a slot of the event table,
- * its state mirrored in the slot so that looking costs no system call.
- * Its HANDLE is 0x80000000 | generation << 18 | (slot + 1) << 2: a multiple of
- * 4 like every Windows handle, never a SOCKET value (those stay below 2^31,
- * see handles.c), and a closed handle cannot reach the slot's next event
- * because the generation moved on (WSA_INVALID_HANDLE instead). Each slot
- * has one atomic word (ALLOC and LIVE bits, generation, reference count), as
- * in the SOCKET table: a wait holds a reference on every event it waits for,
- * so WSACloseEvent during a wait never lets the eventfd be closed (and its
- * number reused) under poll(2); the eventfd is closed at the last reference.
+ * An event is an eventfd (readable = signalled) in the event table, a table
+ * of kernel objects (objects.h: handle 0x80000000 | generation << 18 |
+ * (slot + 1) << 2, never a SOCKET value; a closed handle cannot reach the
+ * slot's next event), its state mirrored beside the eventfd so that looking
+ * costs no system call. A wait holds a reference on every event it waits
+ * for, so WSACloseEvent during a wait never lets the eventfd be closed (and
+ * its number reused) under poll(2); the eventfd is closed at the last
+ * reference.
  *
  * Manual-reset events are plain eventfds. An auto-reset event is "taken" by
  * the wait it satisfies: the check and the drain happen under consume_lock,
@@ -29,6 +27,7 @@
 #define _GNU_SOURCE /* gettid, clock_gettime */
 #include "ws2.h"
 #include "events.h"
+#include "objects.h"
 #include "apc.h"
 #include "iocp.h"
 #include "sys/sys.h"
@@ -40,62 +39,26 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EV_TAG 0x80000000u
-#define IDX_SHIFT 2
-#define IDX_BITS 16
-#define GEN_SHIFT (IDX_SHIFT + IDX_BITS) /* 18 */
-#define GEN_BITS 13                        /* bits 18..30 */
-#define GEN_MASK ((1u << GEN_BITS) - 1)
-#define MAX_SLOTS ((1u << IDX_BITS) - 1) /* slot + 1 fits the index field */
-#define CHUNK_BITS 10
-#define CHUNK_SIZE (1u << CHUNK_BITS)
-#define MAX_CHUNKS ((MAX_SLOTS + CHUNK_SIZE - 1) / CHUNK_SIZE)
-
-#define W_LIVE (1ull << 63)
-#define W_ALLOC (1ull << 62)
-#define W_GEN_SHIFT 32
-#define W_GEN(w) ((w) & ((uint64_t)GEN_MASK << W_GEN_SHIFT))
-#define W_REFS 0xffffffffull
-
 typedef struct ev_slot {
-    _Atomic uint64_t word;
+    ws2__obj obj; /* first: the table's word */
     int fd;
     /* Signalled: changed with the eventfd, both under consume_lock, so a
      * look at the state costs no system call (poll is for waiting) and a
      * set or reset that changes nothing costs none either. */
     _Atomic int set;
     BOOL manual;
-    uint32_t next_free; /* index + 1; 0 ends the list */
-    uint32_t index;
 } ev_slot;
 
-static _Atomic(ev_slot *) chunks[MAX_CHUNKS];
-static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
+static void ev_destroy(ws2__obj *o) {
+    ev_slot *sl = (ev_slot *)o;
+    sys__close(sl->fd);
+    sl->fd = -1;
+}
+
+static ws2__objtab table = WS2__OBJTAB(0x80000000u, 13, 10, ev_slot, ev_destroy);
 static pthread_mutex_t consume_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint32_t free_head; /* index + 1 */
-static uint32_t used;      /* high-water mark */
 
 /* ---- the table -------------------------------------------------------------- */
-
-static inline ev_slot *slot_at(uint32_t index) {
-    ev_slot *c = atomic_load_explicit(&chunks[index >> CHUNK_BITS], memory_order_acquire);
-    return c ? &c[index & (CHUNK_SIZE - 1)] : NULL;
-}
-
-static inline HANDLE encode(uint64_t gen, uint32_t index) {
-    return (HANDLE)(uintptr_t)(EV_TAG | (uint32_t)gen << GEN_SHIFT | (index + 1) << IDX_SHIFT);
-}
-
-static ev_slot *decode(HANDLE h, uint64_t *gen) {
-    uintptr_t v = (uintptr_t)h;
-    if (v >> 32 || !(v & EV_TAG) || v & 3)
-        return NULL;
-    uint32_t index = (uint32_t)(v >> IDX_SHIFT) & MAX_SLOTS;
-    if (index == 0)
-        return NULL;
-    *gen = (uint64_t)((v >> GEN_SHIFT) & GEN_MASK) << W_GEN_SHIFT;
-    return index - 1 < MAX_SLOTS ? slot_at(index - 1) : NULL;
-}
 
 int ws2__event_create(BOOL manual_reset, BOOL initial_state, HANDLE *out) {
     int fd;
@@ -103,74 +66,23 @@ int ws2__event_create(BOOL manual_reset, BOOL initial_state, HANDLE *out) {
         return WSA_NOT_ENOUGH_MEMORY;
     if (initial_state)
         sys__eventfd_signal(fd);
-    pthread_mutex_lock(&alloc_lock);
-    uint32_t index;
-    if (free_head) {
-        index = free_head - 1;
-        free_head = slot_at(index)->next_free;
-    } else {
-        if (used >= MAX_SLOTS) {
-            pthread_mutex_unlock(&alloc_lock);
-            sys__close(fd);
-            return WSA_NOT_ENOUGH_MEMORY;
-        }
-        index = used;
-        if (!atomic_load(&chunks[index >> CHUNK_BITS])) {
-            ev_slot *c = calloc(CHUNK_SIZE, sizeof *c);
-            if (!c) {
-                pthread_mutex_unlock(&alloc_lock);
-                sys__close(fd);
-                return WSA_NOT_ENOUGH_MEMORY;
-            }
-            atomic_store_explicit(&chunks[index >> CHUNK_BITS], c, memory_order_release);
-        }
-        used++;
+    ws2__obj *o;
+    if (ws2__obj_new(&table, &o) != 0) {
+        sys__close(fd);
+        return WSA_NOT_ENOUGH_MEMORY;
     }
-    ev_slot *sl = slot_at(index);
-    uint64_t gen = ((W_GEN(atomic_load_explicit(&sl->word, memory_order_relaxed)) >> W_GEN_SHIFT) + 1) & GEN_MASK;
-    if (gen == 0)
-        gen = 1;
+    ev_slot *sl = (ev_slot *)o;
     sl->fd = fd;
     atomic_store_explicit(&sl->set, initial_state ? 1 : 0, memory_order_relaxed);
     sl->manual = manual_reset ? TRUE : FALSE;
-    sl->next_free = 0;
-    sl->index = index;
-    atomic_store_explicit(&sl->word, W_LIVE | W_ALLOC | gen << W_GEN_SHIFT | 1, memory_order_release);
-    pthread_mutex_unlock(&alloc_lock);
-    *out = encode(gen, index);
+    *out = ws2__obj_publish(&table, o);
     return 0;
 }
 
-static void slot_free(ev_slot *sl) {
-    sys__close(sl->fd); /* nobody can reach it any more: no reference is left */
-    pthread_mutex_lock(&alloc_lock);
-    atomic_store(&sl->word, W_GEN(atomic_load(&sl->word)));
-    sl->fd = -1;
-    sl->next_free = free_head;
-    free_head = sl->index + 1;
-    pthread_mutex_unlock(&alloc_lock);
-}
-
-static void ev_put(ev_slot *sl) {
-    uint64_t w = atomic_fetch_sub_explicit(&sl->word, 1, memory_order_acq_rel) - 1;
-    if ((w & W_REFS) == 0)
-        slot_free(sl);
-}
+static void ev_put(ev_slot *sl) { ws2__obj_put(&table, &sl->obj); }
 
 /* A reference on a live event, or NULL (WSA_INVALID_HANDLE). */
-static ev_slot *ev_get(HANDLE h) {
-    uint64_t gen;
-    ev_slot *sl = decode(h, &gen);
-    if (!sl)
-        return NULL;
-    uint64_t w = atomic_load_explicit(&sl->word, memory_order_acquire);
-    do {
-        if ((w & (W_LIVE | W_ALLOC)) != (W_LIVE | W_ALLOC) || W_GEN(w) != gen || (w & W_REFS) == 0)
-            return NULL;
-    } while (!atomic_compare_exchange_weak_explicit(&sl->word, &w, w + 1, memory_order_acq_rel,
-                                                    memory_order_acquire));
-    return sl;
-}
+static ev_slot *ev_get(HANDLE h) { return (ev_slot *)ws2__obj_get(&table, h); }
 
 BOOL ws2__event_valid(HANDLE h) {
     ev_slot *sl = ev_get(h);
@@ -209,16 +121,10 @@ int ws2__event_reset(HANDLE h) {
 }
 
 int ws2__event_close(HANDLE h) {
-    uint64_t gen;
-    ev_slot *sl = decode(h, &gen);
-    if (!sl)
+    ws2__obj *o = ws2__obj_close(&table, h);
+    if (!o)
         return WSA_INVALID_HANDLE;
-    uint64_t w = atomic_load(&sl->word);
-    do {
-        if (!(w & W_LIVE) || W_GEN(w) != gen)
-            return WSA_INVALID_HANDLE;
-    } while (!atomic_compare_exchange_weak(&sl->word, &w, w & ~W_LIVE));
-    ev_put(sl); /* the handle's own reference; waits in progress keep theirs */
+    ws2__obj_put(&table, o); /* the handle's own reference; waits in progress keep theirs */
     return 0;
 }
 

@@ -4,14 +4,11 @@
  * of a port (through ws2__iocp_close).
  *
  * A port is a FIFO of packets (key, OVERLAPPED pointer, NTSTATUS, bytes)
- * under a mutex, in a slot of the port table. Its HANDLE is
- * 1 << 32 | generation << 18 | (slot + 1) << 2: a multiple of 4, never an
- * event (those have bit 31 and nothing above: events.c) nor a SOCKET (below
- * 2^31: handles.c), and a closed handle cannot reach the slot's next port.
- * Each slot has one atomic word (ALLOC and LIVE bits, generation, reference
- * count) as in the event table: the handle holds one reference, every
- * associated socket one, every call in progress one, so the port outlives
- * CloseHandle while anything can still reach it.
+ * under a mutex, a kernel object in the port table (objects.h): its HANDLE
+ * is 1 << 32 | generation << 18 | (slot + 1) << 2, never an event (bit 31
+ * and nothing above) nor a SOCKET (below 2^31). The handle holds one
+ * reference, every associated socket one, every call in progress one, so
+ * the port outlives CloseHandle while anything can still reach it.
  *
  * Waiting. A non-alertable wait sleeps on the port's condition variable
  * (one packet wakes one sleeper). An alertable GetQueuedCompletionStatusEx
@@ -31,6 +28,7 @@
 #include "iocp.h"
 #include "handles.h"
 #include "apc.h"
+#include "objects.h"
 #include "provider/overlapped.h" /* wsp__ovl_error: NTSTATUS -> WSA code */
 #include "sys/sys.h"
 
@@ -42,25 +40,8 @@
 #include <string.h>
 #include <time.h>
 
-#define PORT_TAG ((uintptr_t)1 << 32)
-#define IDX_SHIFT 2
-#define IDX_BITS 16
-#define GEN_SHIFT (IDX_SHIFT + IDX_BITS) /* 18 */
-#define GEN_BITS 14                        /* bits 18..31 */
-#define GEN_MASK ((1u << GEN_BITS) - 1)
-#define MAX_SLOTS ((1u << IDX_BITS) - 1)
-#define CHUNK_BITS 6
-#define CHUNK_SIZE (1u << CHUNK_BITS)
-#define MAX_CHUNKS ((MAX_SLOTS + CHUNK_SIZE - 1) / CHUNK_SIZE)
-
-#define W_LIVE (1ull << 63)
-#define W_ALLOC (1ull << 62)
-#define W_GEN_SHIFT 32
-#define W_GEN(w) ((w) & ((uint64_t)GEN_MASK << W_GEN_SHIFT))
-#define W_REFS 0xffffffffull
-
 struct ws2__port {
-    _Atomic uint64_t word;
+    ws2__obj obj; /* first: the table's word */
     pthread_mutex_t lock;
     pthread_cond_t cond;
     OVERLAPPED_ENTRY *ring; /* the FIFO: count packets from head, cap slots */
@@ -70,75 +51,42 @@ struct ws2__port {
     int fd;            /* eventfd: set while pollers wait and a packet is there, or closed */
     BOOL fd_set;
     BOOL closed;       /* CloseHandle: waiters leave with ERROR_ABANDONED_WAIT_0 */
-    uint32_t next_free; /* index + 1; 0 ends the list */
-    uint32_t index;
 };
 typedef struct ws2__port port;
 
-static _Atomic(port *) chunks[MAX_CHUNKS];
-static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Serialises associations: a handle's record and a record's port are each
  * set once. */
 static pthread_mutex_t bind_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Set at the first association: until then a completion costs no lookup. */
 static _Atomic int any_bound;
-static uint32_t free_head; /* index + 1 */
-static uint32_t used;      /* high-water mark */
 
 /* ---- the table ---------------------------------------------------------------- */
 
-static inline port *slot_at(uint32_t index) {
-    port *c = atomic_load_explicit(&chunks[index >> CHUNK_BITS], memory_order_acquire);
-    return c ? &c[index & (CHUNK_SIZE - 1)] : NULL;
+static void port_destroy(ws2__obj *o) {
+    port *p = (port *)o;
+    free(p->ring);
+    p->ring = NULL;
+    sys__close(p->fd);
+    p->fd = -1;
+    pthread_cond_destroy(&p->cond);
+    pthread_mutex_destroy(&p->lock);
 }
 
-static inline HANDLE encode(uint64_t gen, uint32_t index) {
-    return (HANDLE)(PORT_TAG | (uintptr_t)gen << GEN_SHIFT | (uintptr_t)(index + 1) << IDX_SHIFT);
-}
-
-static port *decode(HANDLE h, uint64_t *gen) {
-    uintptr_t v = (uintptr_t)h;
-    if (v >> 32 != 1 || v & 3)
-        return NULL;
-    uint32_t index = (uint32_t)(v >> IDX_SHIFT) & MAX_SLOTS;
-    if (index == 0)
-        return NULL;
-    *gen = (uint64_t)((v >> GEN_SHIFT) & GEN_MASK) << W_GEN_SHIFT;
-    return slot_at(index - 1);
-}
+/* Handles 1 << 32 | generation << 18 | (slot + 1) << 2 (objects.h). */
+static ws2__objtab table = WS2__OBJTAB((uintptr_t)1 << 32, 14, 6, port, port_destroy);
 
 /* A new port with the handle's reference; 0 or a Win32 error. */
 static DWORD port_create(port **out, HANDLE *h) {
     int fd;
     if (sys__eventfd_create(&fd) != 0)
         return ERROR_NO_SYSTEM_RESOURCES;
-    pthread_mutex_lock(&alloc_lock);
-    uint32_t index;
-    if (free_head) {
-        index = free_head - 1;
-        free_head = slot_at(index)->next_free;
-    } else {
-        if (used >= MAX_SLOTS) {
-            pthread_mutex_unlock(&alloc_lock);
-            sys__close(fd);
-            return ERROR_NO_SYSTEM_RESOURCES;
-        }
-        index = used;
-        if (!atomic_load(&chunks[index >> CHUNK_BITS])) {
-            port *c = calloc(CHUNK_SIZE, sizeof *c);
-            if (!c) {
-                pthread_mutex_unlock(&alloc_lock);
-                sys__close(fd);
-                return ERROR_NOT_ENOUGH_MEMORY;
-            }
-            atomic_store_explicit(&chunks[index >> CHUNK_BITS], c, memory_order_release);
-        }
-        used++;
+    ws2__obj *o;
+    int e = ws2__obj_new(&table, &o);
+    if (e) {
+        sys__close(fd);
+        return e == WS2__OBJ_NOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_NO_SYSTEM_RESOURCES;
     }
-    port *p = slot_at(index);
-    uint64_t gen = ((W_GEN(atomic_load_explicit(&p->word, memory_order_relaxed)) >> W_GEN_SHIFT) + 1) & GEN_MASK;
-    if (gen == 0)
-        gen = 1;
+    port *p = (port *)o;
     pthread_mutex_init(&p->lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -151,63 +99,22 @@ static DWORD port_create(port **out, HANDLE *h) {
     p->fd = fd;
     p->fd_set = FALSE;
     p->closed = FALSE;
-    p->next_free = 0;
-    p->index = index;
-    atomic_store_explicit(&p->word, W_LIVE | W_ALLOC | gen << W_GEN_SHIFT | 1, memory_order_release);
-    pthread_mutex_unlock(&alloc_lock);
+    *h = ws2__obj_publish(&table, o);
     *out = p;
-    *h = encode(gen, index);
     return 0;
 }
 
-static void port_free(port *p) {
-    /* nobody can reach it any more: no reference is left */
-    free(p->ring);
-    p->ring = NULL;
-    sys__close(p->fd);
-    p->fd = -1;
-    pthread_cond_destroy(&p->cond);
-    pthread_mutex_destroy(&p->lock);
-    pthread_mutex_lock(&alloc_lock);
-    atomic_store(&p->word, W_GEN(atomic_load(&p->word)));
-    p->next_free = free_head;
-    free_head = p->index + 1;
-    pthread_mutex_unlock(&alloc_lock);
-}
+void ws2__port_put(port *p) { ws2__obj_put(&table, &p->obj); }
 
-void ws2__port_put(port *p) {
-    uint64_t w = atomic_fetch_sub_explicit(&p->word, 1, memory_order_acq_rel) - 1;
-    if ((w & W_REFS) == 0)
-        port_free(p);
-}
-
-static void port_ref(port *p) { atomic_fetch_add_explicit(&p->word, 1, memory_order_relaxed); }
+static void port_ref(port *p) { ws2__obj_ref(&p->obj); }
 
 /* A reference on a live port, or NULL (ERROR_INVALID_HANDLE). */
-static port *port_get(HANDLE h) {
-    uint64_t gen;
-    port *p = decode(h, &gen);
-    if (!p)
-        return NULL;
-    uint64_t w = atomic_load_explicit(&p->word, memory_order_acquire);
-    do {
-        if ((w & (W_LIVE | W_ALLOC)) != (W_LIVE | W_ALLOC) || W_GEN(w) != gen || (w & W_REFS) == 0)
-            return NULL;
-    } while (!atomic_compare_exchange_weak_explicit(&p->word, &w, w + 1, memory_order_acq_rel,
-                                                    memory_order_acquire));
-    return p;
-}
+static port *port_get(HANDLE h) { return (port *)ws2__obj_get(&table, h); }
 
 int ws2__iocp_close(HANDLE h) {
-    uint64_t gen;
-    port *p = decode(h, &gen);
+    port *p = (port *)ws2__obj_close(&table, h);
     if (!p)
         return ERROR_INVALID_HANDLE;
-    uint64_t w = atomic_load(&p->word);
-    do {
-        if (!(w & W_LIVE) || W_GEN(w) != gen)
-            return ERROR_INVALID_HANDLE;
-    } while (!atomic_compare_exchange_weak(&p->word, &w, w & ~W_LIVE));
     pthread_mutex_lock(&p->lock);
     p->closed = TRUE;
     p->count = 0; /* nobody can take them any more */
