@@ -244,12 +244,6 @@ void wsp__kblock_never(wsp__sock *so) {
     }
 }
 
-/* Pairs with WSPCloseSocket as wait.c's check does. */
-static int closing_now(wsp__sock *so) {
-    atomic_thread_fence(memory_order_seq_cst);
-    return atomic_load(&so->closing);
-}
-
 static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct sockaddr *from, LPINT fromlen,
                      size_t *received, int *flags_out) {
     wsp__timer t = {atomic_load_explicit(&so->rcvtimeo, memory_order_relaxed), 0};
@@ -279,7 +273,7 @@ static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct 
         short ready = 0;
         int block = kb && atomic_load_explicit(&so->kblock, memory_order_relaxed) == WSP__KB_ON ? SYS_MSG_BLOCK : 0;
         if (block) {
-            if (closing_now(so))
+            if (wsp__closing(so))
                 return WSAEINTR;
             int was_blocking = wsp__blocking;
             wsp__blocking = 1;

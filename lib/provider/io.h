@@ -19,6 +19,15 @@ static inline wsp__sock *wsp__enter(SOCKET s, LPINT lpErrno) {
     return wsp__sock_get(s, lpErrno);
 }
 
+/* Has another thread closed the socket? For a call about to wait: it has
+ * taken its reference, then looks; WSPCloseSocket sets `closing`, then
+ * looks at the references (and wakes waiters it sees): one of the two sees
+ * the other. */
+static inline int wsp__closing(wsp__sock *so) {
+    atomic_thread_fence(memory_order_seq_cst);
+    return atomic_load(&so->closing);
+}
+
 /* 0, or SOCKET_ERROR with *lpErrno = err. */
 static inline int wsp__done(int err, LPINT lpErrno) {
     if (err) {

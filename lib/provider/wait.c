@@ -44,15 +44,8 @@ static short wanted(int what) {
     }
 }
 
-static int closing(wsp__sock *so) {
-    /* Pairs with WSPCloseSocket: it sets `closing` and then looks at the
-     * reference count, we took our reference and then look at `closing`. */
-    atomic_thread_fence(memory_order_seq_cst);
-    return atomic_load(&so->closing);
-}
-
 int wsp__wait(wsp__sock *so, int what, wsp__timer *t, short *ready_bits) {
-    if (closing(so))
+    if (wsp__closing(so))
         return WSAEINTR;
 
     LPBLOCKINGCALLBACK hook = NULL;
@@ -87,7 +80,7 @@ int wsp__wait(wsp__sock *so, int what, wsp__timer *t, short *ready_bits) {
         int n = 0;
         if ((err = sys__poll(p, apc_fd >= 0 ? 2 : 1, slice, &n)) != 0)
             break;
-        if (closing(so)) {
+        if (wsp__closing(so)) {
             err = WSAEINTR;
             break;
         }
@@ -102,7 +95,7 @@ int wsp__wait(wsp__sock *so, int what, wsp__timer *t, short *ready_bits) {
             wsp__blocking = was_blocking;
             ws2__apc_run();
             wsp__blocking = 1;
-            if (closing(so)) {
+            if (wsp__closing(so)) {
                 err = WSAEINTR;
                 break;
             }
@@ -112,7 +105,7 @@ int wsp__wait(wsp__sock *so, int what, wsp__timer *t, short *ready_bits) {
             err = WSAEINTR; /* WSACancelBlockingCall */
             break;
         }
-        if (closing(so)) {
+        if (wsp__closing(so)) {
             err = WSAEINTR;
             break;
         }
