@@ -44,10 +44,10 @@ BOOL WINAPI wsp__AcceptEx(SOCKET sListenSocket, SOCKET sAcceptSocket, PVOID lpOu
     int err;
     if (lpOverlapped)
         lpOverlapped->Internal = WSS_OPERATION_IN_PROGRESS; /* F92: even when it fails */
-    wsp__sock *l = wsp__sock_get(sListenSocket, &err);
+    wsp__sock *l = wsp__sock_get_other(sListenSocket, &err);
     if (!l)
         return fail(WSAENOTSOCK);
-    wsp__sock *a = wsp__sock_get(sAcceptSocket, &err);
+    wsp__sock *a = wsp__sock_get_other(sAcceptSocket, &err);
     if (!a) {
         wsp__sock_put(l);
         return fail(WSAENOTSOCK);
@@ -96,7 +96,7 @@ BOOL WINAPI wsp__ConnectEx(SOCKET s, const struct sockaddr *name, int namelen, P
     int err;
     if (lpOverlapped)
         lpOverlapped->Internal = WSS_OPERATION_IN_PROGRESS;
-    wsp__sock *so = wsp__sock_get(s, &err);
+    wsp__sock *so = wsp__sock_get_other(s, &err);
     if (!so)
         return fail(WSAENOTSOCK);
     DWORD bytes = 0;
@@ -126,7 +126,7 @@ BOOL WINAPI wsp__ConnectEx(SOCKET s, const struct sockaddr *name, int namelen, P
  * socket is left as without the flag. */
 BOOL WINAPI wsp__DisconnectEx(SOCKET s, LPOVERLAPPED lpOverlapped, DWORD dwFlags, DWORD dwReserved) {
     int err;
-    wsp__sock *so = wsp__sock_get(s, &err);
+    wsp__sock *so = wsp__sock_get_other(s, &err);
     if (!so)
         return fail(WSAENOTSOCK);
     if (dwReserved || (dwFlags & ~(DWORD)TF_REUSE_SOCKET))
@@ -149,7 +149,7 @@ BOOL WINAPI wsp__DisconnectEx(SOCKET s, LPOVERLAPPED lpOverlapped, DWORD dwFlags
 INT WINAPI wsp__WSARecvMsg(SOCKET s, LPWSAMSG lpMsg, LPDWORD lpdwNumberOfBytesRecvd, LPWSAOVERLAPPED lpOverlapped,
                            LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
     int err;
-    wsp__sock *so = wsp__sock_get(s, &err);
+    wsp__sock *so = wsp__sock_get_other(s, &err);
     if (!so) {
         WSASetLastError(WSAENOTSOCK);
         return SOCKET_ERROR;
@@ -267,7 +267,7 @@ int wsp__ext_sendmsg(wsp__sock *so, const WSASENDMSG *a, LPWSATHREADID tid) {
 INT WSAAPI wsp__WSASendMsg(SOCKET s, LPWSAMSG lpMsg, DWORD dwFlags, LPDWORD lpNumberOfBytesSent,
                            LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
     int err;
-    wsp__sock *so = wsp__sock_get(s, &err);
+    wsp__sock *so = wsp__sock_get_other(s, &err);
     if (!so) {
         WSASetLastError(WSAENOTSOCK); /* F89 */
         return SOCKET_ERROR;

@@ -247,7 +247,7 @@ BOOL WINAPI wsp__TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytes
                               LPOVERLAPPED lpOverlapped, LPTRANSMIT_FILE_BUFFERS lpTransmitBuffers, DWORD dwReserved) {
     (void)nNumberOfBytesPerSend;
     int err;
-    wsp__sock *so = wsp__sock_get(hSocket, &err);
+    wsp__sock *so = wsp__sock_get_other(hSocket, &err);
     if (!so)
         return result(WSAENOTSOCK); /* F92 */
     const TRANSMIT_FILE_BUFFERS *tb = lpTransmitBuffers;
@@ -283,7 +283,7 @@ BOOL WINAPI wsp__TransmitPackets(SOCKET hSocket, LPTRANSMIT_PACKETS_ELEMENT lpPa
                                  DWORD nSendSize, LPOVERLAPPED lpOverlapped, DWORD dwFlags) {
     (void)nSendSize;
     int err;
-    wsp__sock *so = wsp__sock_get(hSocket, &err);
+    wsp__sock *so = wsp__sock_get_other(hSocket, &err);
     if (!so)
         return result(WSAENOTSOCK);
     wsp__xmit *x = NULL;

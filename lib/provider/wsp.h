@@ -102,9 +102,12 @@ extern BOOL wsp__own_dispatcher;
 /* The socket behind s with a reference, or NULL with *err set. The caller
  * holds the handle s (the dispatcher's call on it). */
 wsp__sock *wsp__sock_get(SOCKET s, LPINT err);
-/* The same for a handle nobody holds for this call (the other sockets of
- * select's sets, WSAPoll's): its slot is held while the reference is taken,
- * so that a closesocket meanwhile cannot free the socket under us. */
+/* The same for a handle nobody holds for this call (WSAPoll's sockets, and
+ * the extension functions' (AcceptEx, ConnectEx, DisconnectEx, WSARecvMsg,
+ * TransmitFile, TransmitPackets), which programs call through the pointer
+ * SIO_GET_EXTENSION_FUNCTION_POINTER gave, not through the dispatcher): its
+ * slot is held while the reference is taken, so that a closesocket
+ * meanwhile cannot free the socket (or reuse its slot) under us. */
 wsp__sock *wsp__sock_get_other(SOCKET s, LPINT err);
 void wsp__sock_put(wsp__sock *so);
 void wsp__sock_handle_gone(DWORD_PTR context);
