@@ -186,7 +186,8 @@ static int wait_items(item *items, size_t n, int timeout_ms, ready_fn ready) {
     if (!pfds)
         return WSAENOBUFS;
     int apc_fd = -2; /* asked for at the first wait */
-    int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : 0;
+    /* The clock is read only for a timed wait (not for select's quick look). */
+    int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
     int err;
     for (;;) {
         int nready, nstale;
@@ -194,7 +195,7 @@ static int wait_items(item *items, size_t n, int timeout_ms, ready_fn ready) {
             break;
         int slice = -1;
         if (timeout_ms >= 0) {
-            int64_t left = deadline - now_ms();
+            int64_t left = timeout_ms ? deadline - now_ms() : 0;
             if (left <= 0)
                 break;
             slice = left > INT_MAX ? INT_MAX : (int)left;
@@ -282,13 +283,15 @@ int WSPAPI wsp__WSPSelect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *e
         return SOCKET_ERROR;
     }
     /* Read everything before writing anything: the sets may overlap. Under
-     * our own dispatcher each handle's slot is held (its socket cannot go)
-     * for one look without waiting; only a select that must wait takes the
-     * sockets' own references, which a closesocket meanwhile sees (it then
-     * wakes the wait) and which keep the descriptors open. A select that
-     * finds something at once, or may not wait, saves two locked
-     * instructions per socket. */
+     * our own dispatcher the first look, without waiting, is a quick look
+     * (ws2/handles.h): no references, and a socket closed meanwhile is not
+     * freed (nor its descriptor closed) until the look ends. Only a select
+     * that must wait takes the sockets' own references, which a closesocket
+     * meanwhile sees (it then wakes the wait) and which keep the descriptors
+     * open. A select that finds something at once, or may not wait, saves
+     * two locked instructions per socket. */
     BOOL quick = wsp__own_dispatcher, held = !quick;
+    unsigned ticket = quick ? ws2__handle_quick_begin() : 0;
     size_t n = 0;
     int err = 0;
     for (int k = 0; k < 3 && !err; k++) {
@@ -300,7 +303,9 @@ int WSPAPI wsp__WSPSelect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *e
             items[n].events = roles[k] == R_READ ? POLLRDNORM : roles[k] == R_WRITE ? POLLWRNORM : POLLRDBAND;
             int e;
             if (quick) {
-                ws2__socket *h = ws2__handle_hold(socks[n]);
+                /* Only our own sockets: another provider's handle has some
+                 * other context (F155: WSAENOTSOCK). */
+                ws2__socket *h = ws2__handle_peek(socks[n], wsp__sock_handle_gone);
                 items[n].so = h ? (wsp__sock *)h->context : NULL;
             } else {
                 items[n].so = wsp__sock_get(socks[n], &e);
@@ -323,8 +328,7 @@ int WSPAPI wsp__WSPSelect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *e
                 atomic_fetch_add_explicit(&items[i].so->refs, 1, memory_order_relaxed);
             held = TRUE;
         }
-        for (size_t i = 0; i < n; i++)
-            ws2__handle_put(socks[i]);
+        ws2__handle_quick_end(ticket);
     }
     if (!err && held)
         err = wait_items(items, n, ms, select_ready);

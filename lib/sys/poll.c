@@ -20,7 +20,9 @@ static int64_t now_ms(void) {
 
 /* poll(2) with EINTR resumed for the time left. */
 static int poll_retry(struct pollfd *p, nfds_t n, int timeout_ms, int *nready) {
-  int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : 0;
+  /* The clock is read only for a wait that may be interrupted: select's
+   * look without waiting (timeout 0) makes none of these calls. */
+  int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
   int left = timeout_ms, r;
 
   for (;;) {
@@ -31,7 +33,7 @@ static int poll_retry(struct pollfd *p, nfds_t n, int timeout_ms, int *nready) {
       break;
     if (errno != EINTR)
       return sys__wsa_error(errno);
-    if (timeout_ms >= 0) {
+    if (timeout_ms > 0) {
       int64_t rest = deadline - now_ms();
       left = rest > 0 ? (int)rest : 0;
     }
