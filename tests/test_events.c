@@ -4,10 +4,14 @@
  * these calls; the values are those of the Winsock and Win32 reference pages
  * (WSA_INVALID_HANDLE 6, WSA_INVALID_PARAMETER 87, WSA_WAIT_TIMEOUT 258).
  * The alertable side is in test_apc.c. */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include <criterion/criterion.h>
 #include <winsock2.h>
+#include <ws2spi.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <time.h>
 
 static int64_t now_ms(void) {
@@ -238,6 +242,106 @@ Test(events, many_events_distinct) {
     cr_assert_eq(WaitForSingleObject(ev[N - 1], 0), WAIT_OBJECT_0);
     cr_assert_eq(WaitForSingleObject(ev[N - 2], 0), WAIT_TIMEOUT);
     for (int i = 0; i < N; i++)
+        cr_assert(WSACloseEvent(ev[i]));
+}
+
+/* ---- the event table full ------------------------------------------------------------ */
+
+/* Open descriptors of the process (each event is an eventfd). */
+static int fd_count(void) {
+    DIR *d = opendir("/proc/self/fd");
+    cr_assert_not_null(d);
+    int n = 0;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n - 3; /* ".", "..", and the directory stream itself */
+}
+
+/* The slot bits of an event handle (0x80000000 | generation << 18 | (slot
+ * + 1) << 2, lib/ws2/objects.h): what stays the same when a slot is reused. */
+#define SLOT_OF(h) ((uintptr_t)(h) & 0x3fffc)
+
+/* The table holds 65,535 events; WS2POSIX_MAX_EVENTS makes it small, as
+ * WS2POSIX_MAX_SOCKETS does for sockets (read at the first creation, so it
+ * is set before any event exists in this test's process). */
+static void small_event_table(void) { setenv("WS2POSIX_MAX_EVENTS", "4", 1); }
+
+/* Full: WSACreateEvent is WSA_INVALID_EVENT with WSA_NOT_ENOUGH_MEMORY, the
+ * one code its reference page and WPUCreateEvent's list (the facts file
+ * says nothing of a full table). CreateEvent shares the table and says the
+ * same number through GetLastError, ERROR_NOT_ENOUGH_MEMORY (8); its page
+ * names no code. The failed calls leave no eventfd behind, the events
+ * there keep working, a closed event's slot takes the next event, and the
+ * closed handle stays dead although its slot lives again. */
+Test(events, table_full, .init = small_event_table) {
+    int fds = fd_count();
+    WSAEVENT ev[4];
+    for (int i = 0; i < 4; i++)
+        cr_assert_neq(ev[i] = WSACreateEvent(), WSA_INVALID_EVENT, "event %d: %d", i, WSAGetLastError());
+    cr_assert_eq(fd_count(), fds + 4);
+    for (int round = 0; round < 3; round++) {
+        WSASetLastError(0);
+        cr_assert_eq(WSACreateEvent(), WSA_INVALID_EVENT);
+        cr_assert_eq(WSAGetLastError(), WSA_NOT_ENOUGH_MEMORY);
+        SetLastError(0);
+        cr_assert_null(CreateEventW(NULL, FALSE, TRUE, NULL));
+        cr_assert_eq(GetLastError(), ERROR_NOT_ENOUGH_MEMORY);
+        int err = 0;
+        cr_assert_eq(WPUCreateEvent(&err), WSA_INVALID_EVENT);
+        cr_assert_eq(err, WSA_NOT_ENOUGH_MEMORY);
+    }
+    cr_assert_eq(fd_count(), fds + 4, "the refused creations closed their eventfds");
+    cr_assert(WSASetEvent(ev[3]), "the events there still work");
+    cr_assert_eq(WSAWaitForMultipleEvents(4, ev, FALSE, 0, FALSE), WSA_WAIT_EVENT_0 + 3);
+
+    /* Closing one makes room for one: in the same slot, a new generation. */
+    cr_assert(WSACloseEvent(ev[1]));
+    cr_assert_eq(fd_count(), fds + 3);
+    WSAEVENT fresh = WSACreateEvent();
+    cr_assert_neq(fresh, WSA_INVALID_EVENT, "%d", WSAGetLastError());
+    cr_assert_eq(SLOT_OF(fresh), SLOT_OF(ev[1]), "the freed slot was reused");
+    cr_assert_neq(fresh, ev[1]);
+    cr_assert_eq(WSACreateEvent(), WSA_INVALID_EVENT, "full again");
+    cr_assert_eq(WSAGetLastError(), WSA_NOT_ENOUGH_MEMORY);
+
+    /* The old handle of the reused slot reaches nothing. */
+    WSASetLastError(0);
+    cr_assert_not(WSASetEvent(ev[1]));
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    WSASetLastError(0);
+    cr_assert_not(WSAResetEvent(ev[1]));
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    WSASetLastError(0);
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &ev[1], FALSE, 0, FALSE), WSA_WAIT_FAILED);
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    WSASetLastError(0);
+    cr_assert_not(WSACloseEvent(ev[1]));
+    cr_assert_eq(WSAGetLastError(), WSA_INVALID_HANDLE);
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &fresh, FALSE, 0, FALSE), WSA_WAIT_TIMEOUT, "the set went nowhere");
+    cr_assert(WSASetEvent(fresh), "the close went nowhere either");
+    cr_assert_eq(WSAWaitForMultipleEvents(1, &fresh, FALSE, 0, FALSE), WSA_WAIT_EVENT_0);
+
+    ev[1] = fresh;
+    for (int i = 0; i < 4; i++)
+        cr_assert(WSACloseEvent(ev[i]));
+    cr_assert_eq(fd_count(), fds, "every eventfd closed");
+    /* Empty again: the whole table is there to take. */
+    for (int i = 0; i < 4; i++)
+        cr_assert_neq(ev[i] = WSACreateEvent(), WSA_INVALID_EVENT);
+    cr_assert_eq(WSACreateEvent(), WSA_INVALID_EVENT);
+    for (int i = 0; i < 4; i++)
+        cr_assert(WSACloseEvent(ev[i]));
+}
+
+/* A value that is not a size in 1 .. 65,535 leaves the table at its
+ * full size. */
+static void bad_event_limit(void) { setenv("WS2POSIX_MAX_EVENTS", "-3", 1); }
+Test(events, table_limit_ignored_when_bad, .init = bad_event_limit) {
+    WSAEVENT ev[8];
+    for (int i = 0; i < 8; i++)
+        cr_assert_neq(ev[i] = WSACreateEvent(), WSA_INVALID_EVENT, "event %d", i);
+    for (int i = 0; i < 8; i++)
         cr_assert(WSACloseEvent(ev[i]));
 }
 

@@ -3,14 +3,17 @@
  * overlapped operations of an associated socket post. Facts:
  * windows-behaviour.md F101, F114, F124, F126, F127, F130-F135, F184, F185,
  * F189, F190; the rest is the documented Win32 behaviour of the port calls. */
+#define _GNU_SOURCE /* setenv */
 #include <criterion/criterion.h>
 #include <winsock2.h>
 #include <windows.h>
 #include <mswsock.h>
 #include <ws2spi.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -174,6 +177,119 @@ Test(iocp, create_with_socket) {
     closesocket(c);
     closesocket(s);
     CloseHandle(p);
+}
+
+/* ---- the port table full ---------------------------------------------------------- */
+
+/* Open descriptors of the process (each port has an eventfd). */
+static int fd_count(void) {
+    DIR *d = opendir("/proc/self/fd");
+    cr_assert_not_null(d);
+    int n = 0;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n - 3; /* ".", "..", and the directory stream itself */
+}
+
+/* The slot bits of a port handle (1 << 32 | generation << 18 | (slot + 1)
+ * << 2, lib/ws2/objects.h): what stays the same when a slot is reused. */
+#define PORT_SLOT(h) ((uintptr_t)(h) & 0x3fffc)
+
+/* The table holds 65,535 ports; WS2POSIX_MAX_PORTS makes it small (read at
+ * the first port of the process, so set before any is made). */
+static void small_port_table(void) { setenv("WS2POSIX_MAX_PORTS", "3", 1); }
+
+/* A new port in a full table: NULL with ERROR_NO_SYSTEM_RESOURCES, what
+ * Windows reports when a process's handle table cannot take another handle
+ * (STATUS_INSUFFICIENT_RESOURCES; CreateIoCompletionPort's page names no
+ * code, the facts file says nothing). Nothing is left behind: no eventfd,
+ * and a socket whose own new port was refused is not associated (it can
+ * be, once there is room). A closed port's slot takes the next port, and
+ * the closed handle reaches nothing, although its slot lives again. */
+Test(iocp, table_full, .init = small_port_table) {
+    SOCKET c, s;
+    tcp_pair(&c, &s); /* first: the event loop's own descriptors are counted in fds */
+    int fds = fd_count();
+    HANDLE p[3];
+    for (int i = 0; i < 3; i++)
+        p[i] = new_port();
+    int with_ports = fd_count();
+    cr_assert_eq(with_ports, fds + 3);
+    for (int round = 0; round < 3; round++) {
+        SetLastError(0);
+        cr_assert_null(CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0));
+        cr_assert_eq(GetLastError(), ERROR_NO_SYSTEM_RESOURCES);
+        SetLastError(0);
+        cr_assert_null(CreateIoCompletionPort((HANDLE)(ULONG_PTR)s, NULL, 7, 0), "a socket's own new port");
+        cr_assert_eq(GetLastError(), ERROR_NO_SYSTEM_RESOURCES);
+    }
+    cr_assert_eq(fd_count(), with_ports, "the refused ports closed their eventfds");
+    cr_assert(PostQueuedCompletionStatus(p[2], 5, 55, NULL), "the ports there still work");
+
+    /* Closing one makes room for one: in the same slot, a new generation. */
+    HANDLE old = p[1];
+    cr_assert(CloseHandle(old));
+    HANDLE fresh = new_port();
+    cr_assert_eq(PORT_SLOT(fresh), PORT_SLOT(old), "the freed slot was reused");
+    cr_assert_neq(fresh, old);
+    cr_assert_null(CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0), "full again");
+    cr_assert_eq(GetLastError(), ERROR_NO_SYSTEM_RESOURCES);
+
+    /* The old handle of the reused slot reaches nothing. */
+    SetLastError(0);
+    cr_assert_not(PostQueuedCompletionStatus(old, 1, 1, NULL));
+    cr_assert_eq(GetLastError(), ERROR_INVALID_HANDLE);
+    DWORD n = 0;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED ov = (LPOVERLAPPED)&n;
+    SetLastError(0);
+    cr_assert_not(GetQueuedCompletionStatus(old, &n, &key, &ov, 0));
+    cr_assert_eq(GetLastError(), ERROR_INVALID_HANDLE);
+    cr_assert_null(ov);
+    SetLastError(0);
+    cr_assert_null(CreateIoCompletionPort((HANDLE)(ULONG_PTR)s, old, 1, 0));
+    cr_assert_eq(GetLastError(), ERROR_INVALID_HANDLE);
+    SetLastError(0);
+    cr_assert_not(CloseHandle(old));
+    cr_assert_eq(GetLastError(), ERROR_INVALID_HANDLE);
+    assert_no_packet(fresh, 0); /* the post went nowhere */
+    p[1] = fresh;
+
+    /* The refused associations left s free: it takes a port now, and its
+     * packets come out of that port. */
+    associate(s, fresh, 42);
+    char buf[8];
+    WSABUF b = {sizeof buf, buf};
+    WSAOVERLAPPED rov = {0};
+    DWORD f = 0;
+    cr_assert_eq(WSARecv(s, &b, 1, NULL, &f, &rov, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_eq(send(c, "hey", 3, 0), 3);
+    ov = NULL;
+    cr_assert(GetQueuedCompletionStatus(fresh, &n, &key, &ov, 2000), "%lu", (unsigned long)GetLastError());
+    cr_assert_eq(n, 3);
+    cr_assert_eq(key, 42);
+    cr_assert_eq(ov, &rov);
+
+    /* A port closed while a socket is associated with it lives on for the
+     * socket; once the socket is closed too, nothing is left of it, and
+     * its slot takes a new port. */
+    cr_assert(CloseHandle(fresh));
+    closesocket(s);
+    closesocket(c);
+    HANDLE again = NULL;
+    for (int i = 0; i < 100 && !again; i++) /* the socket's last reference may go on the loop thread */
+        if (!(again = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0)))
+            Sleep(10);
+    cr_assert_not_null(again, "the association's reference went with the socket: %lu", (unsigned long)GetLastError());
+    cr_assert_eq(PORT_SLOT(again), PORT_SLOT(fresh));
+    cr_assert(CloseHandle(again));
+    cr_assert(CloseHandle(p[0]));
+    cr_assert(CloseHandle(p[2]));
+    for (int i = 0; i < 100 && fd_count() != fds - 2; i++)
+        Sleep(10); /* the sockets' descriptors are closed on the loop thread */
+    cr_assert_eq(fd_count(), fds - 2, "every port's eventfd closed, and the pair's sockets");
 }
 
 Test(iocp, timeout) {

@@ -55,7 +55,7 @@ static void ev_destroy(ws2__obj *o) {
     sl->fd = -1;
 }
 
-static ws2__objtab table = WS2__OBJTAB(0x80000000u, 13, 10, ev_slot, ev_destroy);
+static ws2__objtab table = WS2__OBJTAB(0x80000000u, 13, 10, ev_slot, ev_destroy, "WS2POSIX_MAX_EVENTS");
 static pthread_mutex_t consume_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- the table -------------------------------------------------------------- */

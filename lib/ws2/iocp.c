@@ -73,7 +73,7 @@ static void port_destroy(ws2__obj *o) {
 }
 
 /* Handles 1 << 32 | generation << 18 | (slot + 1) << 2 (objects.h). */
-static ws2__objtab table = WS2__OBJTAB((uintptr_t)1 << 32, 14, 6, port, port_destroy);
+static ws2__objtab table = WS2__OBJTAB((uintptr_t)1 << 32, 14, 6, port, port_destroy, "WS2POSIX_MAX_PORTS");
 
 /* A new port with the handle's reference; 0 or a Win32 error. */
 static DWORD port_create(port **out, HANDLE *h) {

@@ -32,6 +32,18 @@ static ws2__obj *decode(ws2__objtab *t, HANDLE h, uint64_t *gen) {
     return slot_at(t, index - 1);
 }
 
+/* Under the lock: the table's size (see ws2__obj_new in objects.h). */
+static uint32_t limit_of(ws2__objtab *t) {
+    if (!t->limit) {
+        uint32_t cap = (uint32_t)WS2__OBJ_MAX_CHUNKS << t->chunk_bits;
+        uint32_t max = cap < MAX_SLOTS ? cap : MAX_SLOTS;
+        const char *env = t->limit_env ? getenv(t->limit_env) : NULL;
+        long v = env ? strtol(env, NULL, 10) : 0;
+        t->limit = v > 0 && v <= (long)max ? (uint32_t)v : max;
+    }
+    return t->limit;
+}
+
 int ws2__obj_new(ws2__objtab *t, ws2__obj **out) {
     pthread_mutex_lock(&t->lock);
     uint32_t index;
@@ -39,7 +51,7 @@ int ws2__obj_new(ws2__objtab *t, ws2__obj **out) {
         index = t->free_head - 1;
         t->free_head = slot_at(t, index)->next_free;
     } else {
-        if (t->used >= MAX_SLOTS || (t->used >> t->chunk_bits) >= WS2__OBJ_MAX_CHUNKS) {
+        if (t->used >= limit_of(t)) {
             pthread_mutex_unlock(&t->lock);
             return WS2__OBJ_FULL;
         }

@@ -30,22 +30,28 @@ typedef struct ws2__objtab {
     unsigned chunk_bits; /* objects per allocation: 1 << chunk_bits */
     size_t size;         /* of the object's type, which begins with ws2__obj */
     void (*destroy)(ws2__obj *o); /* the last reference has gone */
+    const char *limit_env; /* names the variable that sizes the table (tests reach "full") */
     pthread_mutex_t lock;
     uint32_t free_head; /* index + 1 */
     uint32_t used;      /* high-water mark */
+    uint32_t limit;     /* slots at most; 0 until the first ws2__obj_new reads limit_env */
     _Atomic(char *) chunks[WS2__OBJ_MAX_CHUNKS];
 } ws2__objtab;
 
-#define WS2__OBJTAB(tag_, gen_bits_, chunk_bits_, type_, destroy_)                                        \
+#define WS2__OBJTAB(tag_, gen_bits_, chunk_bits_, type_, destroy_, limit_env_)                           \
     {                                                                                                  \
         .tag = (tag_), .gen_bits = (gen_bits_), .chunk_bits = (chunk_bits_), .size = sizeof(type_),    \
-        .destroy = (destroy_), .lock = PTHREAD_MUTEX_INITIALIZER                                       \
+        .destroy = (destroy_), .limit_env = (limit_env_), .lock = PTHREAD_MUTEX_INITIALIZER            \
     }
 
 enum { WS2__OBJ_FULL = 1, WS2__OBJ_NOMEM = 2 };
 
 /* A free slot for a new object (0, or WS2__OBJ_FULL / _NOMEM); nobody can
- * reach it until ws2__obj_publish, after the caller has set its fields. */
+ * reach it until ws2__obj_publish, after the caller has set its fields.
+ * Full: every slot up to the limit holds an object (live, or closed and
+ * still referenced). The limit is 65,535, or the value of the table's
+ * limit_env variable (1 to 65,535; read once), as WS2POSIX_MAX_SOCKETS
+ * sizes the SOCKET table. */
 int ws2__obj_new(ws2__objtab *t, ws2__obj **out);
 /* The object goes live with one reference (the handle's); its handle. */
 HANDLE ws2__obj_publish(ws2__objtab *t, ws2__obj *o);
