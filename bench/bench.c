@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifdef _WIN32
 #include <windows.h>
@@ -57,6 +58,15 @@ double bench_compare(const char *workload, const char *unit, double (*ours)(long
     double a[64], b[64];
     if (rounds > 64)
         rounds = 64;
+    /* BENCH_ONLY=ours or =baseline runs one side alone, for a profiler
+     * (perf stat, strace -c): no ratio then. */
+    const char *only = getenv("BENCH_ONLY");
+    if (only && strcmp(only, "ours") == 0)
+        baseline = NULL;
+    if (only && strcmp(only, "baseline") == 0 && baseline) {
+        ours = baseline, baseline = NULL;
+        bench_ours_name = baseline_name;
+    }
     rate(workload, bench_ours_name, ours, n / 10 + 1); /* warm up both */
     if (baseline)
         rate(workload, baseline_name, baseline, n / 10 + 1);
