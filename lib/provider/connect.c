@@ -10,6 +10,7 @@
  */
 #include "io.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,13 +260,31 @@ static int attempt_failed(int err) {
 /* F219: while a connect() is in progress, Windows' getpeername already
  * answers with the address being connected to (Linux says ENOTCONN), so
  * the attempt remembers it, as the kernel will report it: the family's
- * size, nothing of the caller's padding. */
+ * size, nothing of the caller's padding.
+ *
+ * A getpeername on another thread may be copying the address while a new
+ * attempt rewrites it: a socket stays "connecting" after a failed attempt
+ * until the next connect() starts another one, and a reader that saw the
+ * old length copies after its poll. The copy and the rewrite hold one of a
+ * few locks shared by all sockets (wsp__sock has no field for one; both
+ * sides are rare: a connect that would block, a getpeername meanwhile). */
+static pthread_mutex_t target_locks[8] = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+                                          PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+                                          PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+                                          PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};
+
+static pthread_mutex_t *target_lock(const wsp__sock *so) {
+    return &target_locks[((uintptr_t)so >> 6) % (sizeof target_locks / sizeof target_locks[0])];
+}
+
 static void remember_target(wsp__sock *so, const struct sockaddr *name, int namelen) {
     int len = so->af == AF_INET || so->af == AF_INET6 ? addr_size(so->af) : namelen;
     if (len > namelen)
         len = namelen;
     if (len > (int)sizeof so->connect_to)
         len = (int)sizeof so->connect_to;
+    pthread_mutex_t *lock = target_lock(so);
+    pthread_mutex_lock(lock);
     atomic_store(&so->connect_tolen, 0);
     memset(&so->connect_to, 0, sizeof so->connect_to);
     memcpy(&so->connect_to, name, (size_t)len);
@@ -274,6 +293,7 @@ static void remember_target(wsp__sock *so, const struct sockaddr *name, int name
     else if (so->af == AF_INET6 && len == (int)sizeof(SOCKADDR_IN6))
         ((SOCKADDR_IN6 *)&so->connect_to)->sin6_flowinfo = 0;
     atomic_store(&so->connect_tolen, len);
+    pthread_mutex_unlock(lock);
 }
 
 static int connect_stream(wsp__sock *so, const struct sockaddr *name, int namelen) {
@@ -499,14 +519,23 @@ int WSPAPI wsp__WSPGetSockName(SOCKET s, struct sockaddr *name, LPINT namelen, L
  * not connected to anything, as the kernel then says. ConnectEx's attempt
  * has no target remembered: WSAENOTCONN meanwhile, as on Windows. */
 static int connecting_to(wsp__sock *so, char *buf, int *len) {
-    int n, ready = 0;
-    if (atomic_load(&so->state) != WSP__S_CONNECTING || (n = atomic_load(&so->connect_tolen)) <= 0 || n > *len)
+    int ready = 0;
+    if (atomic_load(&so->state) != WSP__S_CONNECTING || atomic_load(&so->connect_tolen) <= 0)
         return 0;
     if (sys__wait_writable(so->fd, -1, 0, &ready) != 0 || ready)
         return 0;
-    memcpy(buf, &so->connect_to, (size_t)n);
-    *len = n;
-    return 1;
+    /* The length again, with the address, under the lock a new attempt
+     * writes them under (remember_target). */
+    pthread_mutex_t *lock = target_lock(so);
+    pthread_mutex_lock(lock);
+    int n = atomic_load(&so->connect_tolen);
+    int copied = n > 0 && n <= *len;
+    if (copied) {
+        memcpy(buf, &so->connect_to, (size_t)n);
+        *len = n;
+    }
+    pthread_mutex_unlock(lock);
+    return copied;
 }
 
 int WSPAPI wsp__WSPGetPeerName(SOCKET s, struct sockaddr *name, LPINT namelen, LPINT lpErrno) {
