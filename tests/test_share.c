@@ -2,18 +2,23 @@
  * Shared sockets: WSADuplicateSocket and WSASocket(FROM_PROTOCOL_INFO),
  * within one process and across processes (tests/share_worker.c is the
  * other process, spawned with the structure on a pipe as raw bytes).
- * Facts F86, F280-F284 of windows-behaviour.md; docs/sharing.md.
+ * Facts F86, F128, F280-F284, F291 of windows-behaviour.md; docs/sharing.md.
  */
 #define _GNU_SOURCE /* setenv, pipe2 */
 #include <criterion/criterion.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <windows.h>
+#include <mswsock.h>
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -344,4 +349,407 @@ Test(share, cleanup_destroys_duplicates) {
     cr_expect_eq(WSAGetLastError(), WSAENOTSOCK);
     cr_expect_eq(getsockname(s, (struct sockaddr *)&a, &len), SOCKET_ERROR);
     cr_expect_eq(WSAGetLastError(), WSAENOTSOCK);
+}
+
+/* ---- Closing one of two handles of a socket in this process --------------- */
+
+/* On Windows the two handles are one socket (one file object): closing one
+ * ends that handle only. Its blocked callers fail; the other handle keeps
+ * the connection (or the listening) and its calls; pending overlapped
+ * operations, whichever handle issued them, end only with the last handle
+ * (F128, F284). */
+
+static SOCKET duplicate_here(SOCKET s) {
+    WSAPROTOCOL_INFOW info;
+    cr_assert_eq(WSADuplicateSocketW(s, GetCurrentProcessId(), &info), 0, "%d", WSAGetLastError());
+    SOCKET d = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+    cr_assert_neq(d, INVALID_SOCKET, "%d", WSAGetLastError());
+    return d;
+}
+
+static SOCKET listening(struct sockaddr_in *a) {
+    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    cr_assert_neq(l, INVALID_SOCKET);
+    *a = loopback();
+    cr_assert_eq(bind(l, (struct sockaddr *)a, sizeof *a), 0, "bind: %d", WSAGetLastError());
+    cr_assert_eq(listen(l, 8), 0);
+    int len = sizeof *a;
+    cr_assert_eq(getsockname(l, (struct sockaddr *)a, &len), 0);
+    return l;
+}
+
+static SOCKET connected_to(const struct sockaddr_in *a) {
+    SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    cr_assert_neq(c, INVALID_SOCKET);
+    cr_assert_eq(connect(c, (const struct sockaddr *)a, sizeof *a), 0, "connect: %d", WSAGetLastError());
+    return c;
+}
+
+enum { B_RECV, B_ACCEPT, B_SELECT };
+
+/* A call blocked in another thread. */
+typedef struct blocked {
+    SOCKET s;
+    int what;
+    int r, err;
+    char buf[8];
+    SOCKET accepted;
+    pthread_t th;
+    _Atomic int done;
+} blocked;
+
+static void *blocked_call(void *arg) {
+    blocked *b = arg;
+    if (b->what == B_ACCEPT) {
+        b->accepted = accept(b->s, NULL, NULL);
+        b->r = b->accepted == INVALID_SOCKET ? SOCKET_ERROR : 0;
+    } else if (b->what == B_SELECT) {
+        fd_set r;
+        FD_ZERO(&r);
+        FD_SET(b->s, &r);
+        b->r = select(0, &r, NULL, NULL, NULL);
+    } else {
+        b->r = recv(b->s, b->buf, 4, 0);
+    }
+    b->err = WSAGetLastError();
+    atomic_store(&b->done, 1);
+    return NULL;
+}
+
+/* Start the call and give it time to block. */
+static void block_in(blocked *b, SOCKET s, int what) {
+    memset(b, 0, sizeof *b);
+    b->s = s, b->what = what;
+    cr_assert_eq(pthread_create(&b->th, NULL, blocked_call, b), 0);
+    usleep(100 * 1000);
+    cr_assert_not(atomic_load(&b->done), "the call did not block (%d, %d)", b->r, b->err);
+}
+
+/* Has the call ended within ms? (Joined if so.) */
+static int ends_within(blocked *b, int ms) {
+    for (int i = 0; i < ms / 10 && !atomic_load(&b->done); i++)
+        usleep(10 * 1000);
+    if (!atomic_load(&b->done))
+        return 0;
+    pthread_join(b->th, NULL);
+    return 1;
+}
+
+/* The connection c <-> s still carries data both ways. */
+static void still_talks(SOCKET c, SOCKET s, const char *what) {
+    char buf[8] = {0};
+    cr_assert_eq(send(c, "ping", 4, 0), 4, "%s: send to it: %d", what, WSAGetLastError());
+    cr_assert_eq(recv(s, buf, 4, MSG_WAITALL), 4, "%s: recv: %d", what, WSAGetLastError());
+    cr_expect_eq(memcmp(buf, "ping", 4), 0);
+    cr_assert_eq(send(s, "pong", 4, 0), 4, "%s: send: %d", what, WSAGetLastError());
+    cr_assert_eq(recv(c, buf, 4, MSG_WAITALL), 4, "%s: the peer's recv: %d", what, WSAGetLastError());
+    cr_expect_eq(memcmp(buf, "pong", 4), 0);
+}
+
+/* A recv blocked on the original; closesocket(original) from another thread
+ * wakes it (WSAEINTR, as for any socket, F214); the duplicate's connection
+ * is untouched. And the other way round. */
+static void close_one_while_recv_blocked(int close_duplicate) {
+    SOCKET c, srv;
+    tcp_pair(&c, &srv);
+    SOCKET d = duplicate_here(srv);
+    SOCKET closed = close_duplicate ? d : srv, kept = close_duplicate ? srv : d;
+    blocked b;
+    block_in(&b, closed, B_RECV);
+    cr_assert_eq(closesocket(closed), 0);
+    cr_assert(ends_within(&b, 3000), "the recv on the closed handle was not woken");
+    cr_expect_eq(b.r, SOCKET_ERROR);
+    cr_expect_eq(b.err, WSAEINTR, "%d", b.err);
+    still_talks(c, kept, "the other handle");
+    cr_assert_eq(closesocket(kept), 0);
+    char buf[4];
+    cr_expect_eq(recv(c, buf, sizeof buf, 0), 0, "the last close ends the connection");
+    closesocket(c);
+}
+
+Test(share, close_original_wakes_only_its_recv) { close_one_while_recv_blocked(0); }
+Test(share, close_duplicate_wakes_only_its_recv) { close_one_while_recv_blocked(1); }
+
+/* Both handles blocked in recv: closing one wakes that one only; the other
+ * gets the data that comes next. */
+Test(share, close_one_of_two_blocked_recvs) {
+    SOCKET c, srv;
+    tcp_pair(&c, &srv);
+    SOCKET d = duplicate_here(srv);
+    blocked on_srv, on_d;
+    block_in(&on_srv, srv, B_RECV);
+    block_in(&on_d, d, B_RECV);
+    cr_assert_eq(closesocket(srv), 0);
+    cr_assert(ends_within(&on_srv, 3000), "the recv on the closed handle was not woken");
+    cr_expect_eq(on_srv.err, WSAEINTR, "%d", on_srv.err);
+    cr_expect_not(ends_within(&on_d, 200), "the other handle's recv ended: %d, %d", on_d.r, on_d.err);
+    cr_assert_eq(send(c, "data", 4, 0), 4);
+    cr_assert(ends_within(&on_d, 3000), "the other handle's recv got nothing");
+    cr_expect_eq(on_d.r, 4, "%d, %d", on_d.r, on_d.err);
+    cr_expect_eq(memcmp(on_d.buf, "data", 4), 0);
+    closesocket(d);
+    closesocket(c);
+}
+
+/* A blocked accept on the original: closing it wakes that accept; the
+ * duplicate still listens. */
+Test(share, close_original_wakes_only_its_accept) {
+    struct sockaddr_in a;
+    SOCKET l = listening(&a);
+    SOCKET d = duplicate_here(l);
+    blocked b;
+    block_in(&b, l, B_ACCEPT);
+    cr_assert_eq(closesocket(l), 0);
+    cr_assert(ends_within(&b, 3000), "the accept on the closed handle was not woken");
+    cr_expect_eq(b.r, SOCKET_ERROR);
+    cr_expect_eq(b.err, WSAEINTR, "%d", b.err);
+    SOCKET c = connected_to(&a);
+    SOCKET n = accept(d, NULL, NULL);
+    cr_assert_neq(n, INVALID_SOCKET, "the duplicate no longer listens: %d", WSAGetLastError());
+    still_talks(c, n, "a connection accepted on the duplicate");
+    closesocket(n), closesocket(c), closesocket(d);
+}
+
+/* A blocked accept on the duplicate stays blocked when the original is
+ * closed, and takes the next connection. */
+Test(share, accept_on_duplicate_survives_original_close) {
+    struct sockaddr_in a;
+    SOCKET l = listening(&a);
+    SOCKET d = duplicate_here(l);
+    blocked b;
+    block_in(&b, d, B_ACCEPT);
+    cr_assert_eq(closesocket(l), 0);
+    cr_expect_not(ends_within(&b, 200), "the duplicate's accept ended: %d", b.err);
+    SOCKET c = connected_to(&a);
+    cr_assert(ends_within(&b, 3000), "the duplicate's accept got no connection");
+    cr_assert_neq(b.accepted, INVALID_SOCKET, "%d", b.err);
+    still_talks(c, b.accepted, "the accepted connection");
+    closesocket(b.accepted), closesocket(c), closesocket(d);
+}
+
+/* Another process holds a duplicate: closing our handle while a thread of
+ * ours is blocked on it must not end the worker's connection. */
+Test(share, close_with_blocked_recv_spares_worker) {
+    SOCKET c, srv;
+    tcp_pair(&c, &srv);
+    worker w = spawn_worker("serve");
+    WSAPROTOCOL_INFOW info;
+    cr_assert_eq(WSADuplicateSocketW(srv, (DWORD)w.pid, &info), 0, "%d", WSAGetLastError());
+    send_info(&w, &info);
+    blocked b;
+    block_in(&b, srv, B_RECV);
+    cr_assert_eq(closesocket(srv), 0);
+    cr_assert(ends_within(&b, 3000), "the recv on the closed handle was not woken");
+    cr_expect_eq(b.err, WSAEINTR, "%d", b.err);
+    cr_assert_eq(send(c, "ping", 4, 0), 4);
+    char buf[8] = {0};
+    cr_assert_eq(recv(c, buf, 4, MSG_WAITALL), 4, "no answer from the worker: %d", WSAGetLastError());
+    cr_expect_eq(memcmp(buf, "pong", 4), 0);
+    cr_assert_eq(worker_exit(&w), 0, "the worker failed (see its stderr)");
+    closesocket(c);
+}
+
+/* ---- F128, F284: overlapped operations end with the last handle ---- */
+
+static HANDLE port_for(SOCKET s, ULONG_PTR key) {
+    HANDLE p = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    cr_assert_not_null(p);
+    cr_assert_eq(CreateIoCompletionPort((HANDLE)(ULONG_PTR)s, p, key, 0), p, "%lu", (unsigned long)GetLastError());
+    return p;
+}
+
+static void no_packet(HANDLE port, DWORD ms, const char *what) {
+    DWORD n = 7;
+    ULONG_PTR key = 7;
+    LPOVERLAPPED ov = NULL;
+    BOOL r = GetQueuedCompletionStatus(port, &n, &key, &ov, ms);
+    cr_assert(!r && ov == NULL && GetLastError() == WAIT_TIMEOUT, "%s: a packet came (error %lu)", what,
+              (unsigned long)GetLastError());
+}
+
+/* The next packet is ov's, with key, and Win32 error `error` (0: success). */
+static DWORD packet(HANDLE port, LPOVERLAPPED want, ULONG_PTR want_key, DWORD error, const char *what) {
+    DWORD n = 9;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED ov = NULL;
+    BOOL r = GetQueuedCompletionStatus(port, &n, &key, &ov, 5000);
+    cr_assert_eq(ov, want, "%s: no packet (%lu)", what, (unsigned long)GetLastError());
+    cr_expect_eq(key, want_key, "%s: key", what);
+    if (error) {
+        cr_expect_not(r, "%s: succeeded", what);
+        cr_expect_eq(GetLastError(), error, "%s: error %lu", what, (unsigned long)GetLastError());
+    } else {
+        cr_expect(r, "%s: failed with %lu", what, (unsigned long)GetLastError());
+    }
+    return n;
+}
+
+typedef struct pending_accept {
+    char buf[2 * (sizeof(struct sockaddr_in) + 16)];
+    SOCKET acc;
+    OVERLAPPED ov;
+} pending_accept;
+
+static void accept_ex(SOCKET l, pending_accept *p) {
+    LPFN_ACCEPTEX fn = NULL;
+    GUID id = WSAID_ACCEPTEX;
+    DWORD n = 0;
+    cr_assert_eq(WSAIoctl(l, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &n, NULL, NULL), 0);
+    memset(p, 0, sizeof *p);
+    p->acc = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    DWORD got = 0;
+    BOOL r = fn(l, p->acc, p->buf, 0, sizeof(struct sockaddr_in) + 16, sizeof(struct sockaddr_in) + 16, &got, &p->ov);
+    cr_assert(!r && WSAGetLastError() == WSA_IO_PENDING, "AcceptEx: %d", WSAGetLastError());
+}
+
+/* F128 (Wine's test_completion_port): AcceptEx issued on the duplicate of a
+ * listener whose original is associated; closing the original does not
+ * cancel it: it completes when a client comes. */
+Test(share, acceptex_on_duplicate_survives_original_close) {
+    struct sockaddr_in a;
+    SOCKET l = listening(&a);
+    HANDLE port = port_for(l, 125);
+    SOCKET d = duplicate_here(l);
+    pending_accept p;
+    accept_ex(d, &p);
+    cr_assert_eq(closesocket(l), 0);
+    no_packet(port, 200, "closing the original");
+    SOCKET c = connected_to(&a);
+    packet(port, &p.ov, 125, 0, "a client came");
+    still_talks(c, p.acc, "the connection AcceptEx took");
+    closesocket(c), closesocket(p.acc), closesocket(d);
+    no_packet(port, 0, "after the last close");
+    CloseHandle(port);
+}
+
+/* F128: closing either handle alone does not cancel the AcceptEx; closing
+ * the last one aborts it (ERROR_OPERATION_ABORTED), through the port. */
+static void acceptex_aborted_by_last_close(int duplicate_first) {
+    struct sockaddr_in a;
+    SOCKET l = listening(&a);
+    HANDLE port = port_for(l, 125);
+    SOCKET d = duplicate_here(l);
+    pending_accept p;
+    accept_ex(d, &p);
+    cr_assert_eq(closesocket(duplicate_first ? d : l), 0);
+    no_packet(port, 200, "closing one handle");
+    cr_assert_eq(closesocket(duplicate_first ? l : d), 0);
+    packet(port, &p.ov, 125, ERROR_OPERATION_ABORTED, "closing the last handle");
+    closesocket(p.acc);
+    CloseHandle(port);
+}
+
+Test(share, acceptex_aborted_by_last_close_original_first) { acceptex_aborted_by_last_close(0); }
+static void wsarecv(SOCKET s, WSAOVERLAPPED *ov, char *buf, ULONG len) {
+    WSABUF wb = {len, buf};
+    DWORD n = 0, f = 0;
+    memset(ov, 0, sizeof *ov);
+    int r = WSARecv(s, &wb, 1, &n, &f, ov, NULL);
+    cr_assert(r == SOCKET_ERROR && WSAGetLastError() == WSA_IO_PENDING, "WSARecv: %d %d", r, WSAGetLastError());
+}
+
+/* F284: a receive issued through the duplicate of an associated socket is
+ * not cancelled by closing the original: it gets the data; one issued
+ * afterwards ends, aborted (F124), with the last handle. */
+Test(share, iocp_recv_on_duplicate_survives_original_close) {
+    SOCKET c, srv;
+    tcp_pair(&c, &srv);
+    HANDLE port = port_for(srv, 7);
+    SOCKET d = duplicate_here(srv);
+    WSAOVERLAPPED ov;
+    char buf[8] = {0};
+    wsarecv(d, &ov, buf, 4);
+    cr_assert_eq(closesocket(srv), 0);
+    no_packet(port, 200, "closing the original");
+    cr_assert_eq(send(c, "ping", 4, 0), 4);
+    cr_expect_eq(packet(port, &ov, 7, 0, "data came"), 4);
+    cr_expect_eq(memcmp(buf, "ping", 4), 0);
+    wsarecv(d, &ov, buf, 4);
+    cr_assert_eq(closesocket(d), 0);
+    packet(port, &ov, 7, ERROR_CONNECTION_ABORTED, "the last close");
+    closesocket(c);
+    CloseHandle(port);
+}
+
+/* The last WSACleanup with a closed duplicate's AcceptEx still pending:
+ * everything goes (ASan: no leak of the socket kept for it). */
+Test(share, cleanup_with_closed_duplicate_pending) {
+    struct sockaddr_in a;
+    SOCKET l = listening(&a);
+    HANDLE port = port_for(l, 125);
+    SOCKET d = duplicate_here(l);
+    pending_accept p;
+    accept_ex(d, &p);
+    usleep(50 * 1000); /* taken by the loop */
+    cr_assert_eq(closesocket(d), 0);
+    WSACleanup();
+    start();
+    CloseHandle(port);
+}
+
+/* ---- no descriptor left ---- */
+
+/* Run fn with every descriptor of the process in use; the limit and the
+ * table are back as they were afterwards. */
+static void with_no_descriptor_left(void (*fn)(void *), void *arg) {
+    struct rlimit old, low;
+    cr_assert_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = old;
+    low.rlim_cur = 256;
+    cr_assert_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+    int fill[256], n = 0;
+    while (n < 256 && (fill[n] = dup(0)) >= 0)
+        n++;
+    fn(arg);
+    while (n > 0)
+        close(fill[--n]);
+    setrlimit(RLIMIT_NOFILE, &old);
+}
+
+typedef struct {
+    SOCKET s;
+    WSAPROTOCOL_INFOW info;
+    int r, err;
+    SOCKET claimed;
+} attempt;
+
+static void duplicate_attempt(void *arg) {
+    attempt *t = arg;
+    t->r = WSADuplicateSocketW(t->s, GetCurrentProcessId(), &t->info);
+    t->err = WSAGetLastError();
+}
+
+static void claim_attempt(void *arg) {
+    attempt *t = arg;
+    t->claimed = claim(t->info);
+    t->err = WSAGetLastError();
+}
+
+/* A duplicated socket needs a descriptor of its own to wake its waiters
+ * without disturbing the other handles (docs/sharing.md): without one,
+ * WSADuplicateSocket fails with WSAEMFILE (one of its documented errors),
+ * and works again once descriptors are free. */
+Test(share, duplicate_without_descriptor_is_emfile) {
+    attempt t = {.s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)};
+    cr_assert_neq(t.s, INVALID_SOCKET);
+    with_no_descriptor_left(duplicate_attempt, &t);
+    cr_expect_eq(t.r, SOCKET_ERROR);
+    cr_expect_eq(t.err, WSAEMFILE, "%d", t.err);
+    cr_assert_eq(WSADuplicateSocketW(t.s, GetCurrentProcessId(), &t.info), 0, "%d", WSAGetLastError());
+    SOCKET d = claim(t.info);
+    cr_assert_neq(d, INVALID_SOCKET, "%d", WSAGetLastError());
+    closesocket(d), closesocket(t.s);
+}
+
+/* The same for the claim (WSASocket's WSAEMFILE); the share stays
+ * claimable. */
+Test(share, claim_without_descriptor_is_emfile) {
+    attempt t = {.s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)};
+    cr_assert_eq(WSADuplicateSocketW(t.s, GetCurrentProcessId(), &t.info), 0, "%d", WSAGetLastError());
+    with_no_descriptor_left(claim_attempt, &t);
+    cr_expect_eq(t.claimed, INVALID_SOCKET);
+    cr_expect_eq(t.err, WSAEMFILE, "%d", t.err);
+    SOCKET d = claim(t.info);
+    cr_assert_neq(d, INVALID_SOCKET, "the share was lost: %d", WSAGetLastError());
+    closesocket(d), closesocket(t.s);
 }

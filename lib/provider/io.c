@@ -193,7 +193,9 @@ int WSPAPI wsp__WSPSendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPD
  * in blocking mode, and its later blocking receives block in recvmsg(2)
  * itself, when nothing else needs the wait to be a poll:
  *  - closesocket from another thread still wakes it: WSPCloseSocket shuts
- *    the descriptor down when another thread is inside a call (F214);
+ *    the descriptor down when another thread is inside a call (F214), or,
+ *    for a socket duplicated while we wait here, when one is counted
+ *    `deaf` (wsp.h);
  *  - no completion routine can be queued to the thread while it blocks: it
  *    has none queued and no WSATHREADID open (ws2__apc_quiet), and only the
  *    thread itself opens one (so the wait need not be alertable, F105);
@@ -273,13 +275,19 @@ static int recv_data(wsp__sock *so, const WSABUF *b, DWORD n, int flags, struct 
         short ready = 0;
         int block = kb && atomic_load_explicit(&so->kblock, memory_order_relaxed) == WSP__KB_ON ? SYS_MSG_BLOCK : 0;
         if (block) {
-            if (wsp__closing(so))
+            /* Only shutdown(2) reaches a wait in the kernel: tell a close
+             * (see `deaf`), then look at `closing` (seq_cst both). */
+            atomic_fetch_add(&so->deaf, 1);
+            if (wsp__closing(so)) {
+                atomic_fetch_sub(&so->deaf, 1);
                 return WSAEINTR;
+            }
             int was_blocking = wsp__blocking;
             wsp__blocking = 1;
             err = sys__recvmsg(so->fd, (const sys_wbuf_t *)b, n, flags | block, from, fromlen, NULL, NULL, &got,
                                flags_out);
             wsp__blocking = was_blocking;
+            atomic_fetch_sub(&so->deaf, 1);
             if (err == WSAEWOULDBLOCK) /* O_NONBLOCK after all (another process?): poll from now on */
                 wsp__kblock_never(so), kb = 0;
         } else {

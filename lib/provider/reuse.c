@@ -31,6 +31,11 @@
  * agree with it). What stays: the handle and its completion port, the
  * WSA_FLAG_* flags, FIONBIO, SO_RCVTIMEO/SO_SNDTIMEO and a WSAEventSelect
  * registration, which belong to the handle on Windows as well.
+ *
+ * A socket duplicated in this process (WSADuplicateSocket): the handle
+ * renewed leaves the others the old socket, disconnected; on Windows they
+ * would see the reused socket itself, one object for all handles
+ * (docs/sharing.md).
  */
 #include "overlapped.h"
 #include "io.h"
@@ -68,6 +73,9 @@ static void swap(void *arg) {
     r->err = sys__dup_onto(r->fresh, so->fd);
     if (r->err)
         return;
+    /* A duplicate's handles in this process shared the old socket; this
+     * one no longer does (share.c). */
+    wsp__share_leave(so);
     atomic_store(&so->shut, 0);
     atomic_store(&so->error, 0);
     atomic_store(&so->connect_tolen, 0);

@@ -47,6 +47,8 @@ wsp__sock *wsp__sock_get_other(SOCKET s, LPINT err) {
 static void sock_free(void *owner) {
     wsp__sock *so = owner;
     sys__close(so->fd);
+    if (wsp__wake_fd(so) >= 0)
+        sys__close(wsp__wake_fd(so));
     free(so);
 }
 
@@ -80,6 +82,7 @@ void wsp__sock_put(wsp__sock *so) {
         return;
     wsp__group_leave(so->group);
     wsp__accept_forget(so);
+    wsp__share_forget(so);
     if (!so->watch && !so->ovl && !so->evsel) {
         sock_free(so); /* never seen by the loop: nothing to wait for */
         return;
@@ -225,17 +228,34 @@ fail:
     return INVALID_SOCKET;
 }
 
+/* Wake the callers blocked on this handle (they see `closing` and fail with
+ * WSAEINTR). A socket never duplicated: shut its descriptor down, when
+ * someone else is in a call on it (blocked in recv, say). A duplicated one:
+ * its wake eventfd, so that the other handles keep the connection; only a
+ * wait it cannot reach (see `deaf`) still needs the shutdown. The
+ * descriptor itself is closed only when the last of them lets go. */
+static void wake_callers(wsp__sock *so) {
+    int wake = wsp__wake_fd(so);
+    if (wake >= 0)
+        sys__eventfd_signal(wake);
+    /* seq_cst: `closing` was stored before, a waiter counts itself deaf
+     * before it looks at `closing` (wait.c): one of the two sees the other */
+    if (atomic_load(&so->refs) > 2 && (wake < 0 || atomic_load(&so->deaf) > 0))
+        sys__shutdown(so->fd, SD_BOTH);
+}
+
 int WSPAPI wsp__WSPCloseSocket(SOCKET s, LPINT lpErrno) {
     wsp__sock *so = wsp__sock_get(s, lpErrno);
     if (!so)
         return SOCKET_ERROR;
     atomic_store(&so->closing, 1);
-    wsp__ovl_abort(so); /* pending overlapped operations complete, aborted (overlapped.c) */
-    /* Someone else is in a call on this socket (blocked in recv, say): wake
-     * them; they see `closing` and fail with WSAEINTR. The descriptor itself
-     * is closed only when the last of them lets go. */
-    if (atomic_load(&so->refs) > 2)
-        sys__shutdown(so->fd, SD_BOTH);
+    /* Another handle of this process onto the socket lives on: so's pending
+     * overlapped operations do too, until the last handle goes (F128). */
+    if (!wsp__share_close(so)) {
+        atomic_store(&so->aborting, 1);
+        wsp__ovl_abort(so); /* pending overlapped operations complete, aborted (overlapped.c) */
+    }
+    wake_callers(so);
     wsp__upcalls.lpWPUCloseSocketHandle(s, lpErrno);
     if (!wsp__own_dispatcher)
         wsp__sock_put(so); /* no handle destructor will: drop the handle's reference */

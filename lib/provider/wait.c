@@ -5,11 +5,18 @@
  *
  * The wait ends when the descriptor is ready, when the socket's timeout
  * (SO_RCVTIMEO / SO_SNDTIMEO, 0 = none) runs out (WSAETIMEDOUT, F110), when
- * another thread closes the socket (WSPCloseSocket shuts the descriptor down,
- * which wakes poll; the call then fails with WSAEINTR, F214), or when a
- * Winsock 1.1 blocking hook cancels the call (WSACancelBlockingCall:
- * WSAEINTR). While a blocking hook is installed the wait runs in short slices
- * with the hook called between them, as Winsock 1.1 specified.
+ * another thread closes the socket (the call then fails with WSAEINTR,
+ * F214), or when a Winsock 1.1 blocking hook cancels the call
+ * (WSACancelBlockingCall: WSAEINTR). While a blocking hook is installed the
+ * wait runs in short slices with the hook called between them, as Winsock
+ * 1.1 specified.
+ *
+ * WSPCloseSocket wakes the poll by shutting the descriptor down. A
+ * duplicated socket's descriptor is shared with other handles, which keep
+ * the connection (F128), so its close sets the socket's wake eventfd
+ * instead, polled here too. A wait on a socket without one counts itself
+ * `deaf` meanwhile: should the socket be duplicated under it, its close
+ * still knows to shut down.
  *
  * The wait is alertable, as on Windows (F105, F214): completion routines
  * queued to the thread (WPUQueueApc, overlapped completions) run while it
@@ -44,7 +51,20 @@ static short wanted(int what) {
     }
 }
 
+static int wait_for(wsp__sock *so, int what, wsp__timer *t, short *ready_bits, int wake_fd);
+
 int wsp__wait(wsp__sock *so, int what, wsp__timer *t, short *ready_bits) {
+    int wake_fd = wsp__wake_fd(so);
+    if (wake_fd >= 0)
+        return wait_for(so, what, t, ready_bits, wake_fd);
+    /* seq_cst, before the first look at `closing` (socket.c) */
+    atomic_fetch_add(&so->deaf, 1);
+    int err = wait_for(so, what, t, ready_bits, -1);
+    atomic_fetch_sub(&so->deaf, 1);
+    return err;
+}
+
+static int wait_for(wsp__sock *so, int what, wsp__timer *t, short *ready_bits, int wake_fd) {
     if (wsp__closing(so))
         return WSAEINTR;
 
@@ -75,10 +95,18 @@ int wsp__wait(wsp__sock *so, int what, wsp__timer *t, short *ready_bits) {
         if (hook && (slice < 0 || slice > HOOK_SLICE_MS))
             slice = HOOK_SLICE_MS;
 
-        sys_pollfd_t p[2] = {{.fd = so->fd, .w_events = wanted(what)},
-                             {.fd = apc_fd, .w_events = POLLRDNORM}};
+        /* the descriptor, then the APC eventfd and the wake eventfd (set
+         * only by the close, seen as `closing` below) when there are */
+        sys_pollfd_t p[3] = {{.fd = so->fd, .w_events = wanted(what)},
+                             {.fd = apc_fd, .w_events = POLLRDNORM},
+                             {.fd = wake_fd, .w_events = POLLRDNORM}};
+        uint32_t np = 1;
+        if (apc_fd >= 0)
+            np++;
+        if (wake_fd >= 0)
+            p[np++] = p[2];
         int n = 0;
-        if ((err = sys__poll(p, apc_fd >= 0 ? 2 : 1, slice, &n)) != 0)
+        if ((err = sys__poll(p, np, slice, &n)) != 0)
             break;
         if (wsp__closing(so)) {
             err = WSAEINTR;

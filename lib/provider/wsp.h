@@ -81,6 +81,27 @@ typedef struct wsp__sock {
     wsp__loop_req ovl_drain;
     int ovl_linger;               /* loop thread: poll for reads although none is queued */
     struct wsp__evsel_state *evsel; /* WSAEventSelect registration (eventselect.c) */
+
+    /* Closing and sharing (socket.c, share.c). `closing` (above) says this
+     * handle is closed: its blocked callers fail. `aborting` says the last
+     * handle of this process onto the socket is closed: pending overlapped
+     * operations end (F128, F284); for a socket never duplicated in this
+     * process both come with its closesocket. */
+    _Atomic int aborting;
+    /* A socket that was duplicated, or is a duplicate, shares its open file
+     * description: shutdown(2) would end the connection for every handle,
+     * so its closesocket wakes this handle's own waiters through `wake`, an
+     * eventfd (+ 1; 0: none) that wsp__wait polls beside the descriptor.
+     * `deaf` counts the waits it cannot reach (a poll begun before the
+     * socket had one, a receive blocked in the kernel); with one under way
+     * the close still has to shut the descriptor down. */
+    _Atomic int wake;
+    _Atomic int deaf;
+    _Atomic uint64_t share_id;    /* share.c: names the socket in its snapshots (0: never duplicated) */
+    _Atomic(struct wsp__twins *) twins; /* share.c: the handles of this process onto the socket */
+    struct wsp__sock *twin_next;  /* share.c, under its lock */
+    struct wsp__sock *twin_todo;
+    int twin_closed, twin_held;
 } wsp__sock;
 
 enum { WSP__BUF_RCV = 1, WSP__BUF_SND = 2 };
@@ -183,6 +204,17 @@ int WSPAPI wsp__WSPDuplicateSocket(SOCKET, DWORD, LPWSAPROTOCOL_INFOW, LPINT);
 BOOL wsp__share_info(const WSAPROTOCOL_INFOW *info);
 SOCKET wsp__share_claim(LPWSAPROTOCOL_INFOW info, GROUP g, DWORD dwFlags, LPINT lpErrno);
 void wsp__share_cleanup(void);
+/* WSPCloseSocket, `closing` set: FALSE when so was the last handle of this
+ * process onto its socket (its overlapped operations, and those of the
+ * handles closed before it, are then aborted: `aborting`); TRUE when another
+ * handle still uses the socket: so's pending operations live on (F128). */
+BOOL wsp__share_close(wsp__sock *so);
+/* so's last reference is gone (socket.c). */
+void wsp__share_forget(wsp__sock *so);
+/* TF_REUSE_SOCKET (reuse.c): so has a socket of its own now. */
+void wsp__share_leave(wsp__sock *so);
+/* The wake eventfd of so (see `wake`), -1 when it has none. */
+static inline int wsp__wake_fd(wsp__sock *so) { return atomic_load(&so->wake) - 1; }
 /* multipoint.c: WSAJoinLeaf and the multipoint ioctls */
 SOCKET WSPAPI wsp__WSPJoinLeaf(SOCKET, const struct sockaddr *, int, LPWSABUF, LPWSABUF, LPQOS, LPQOS, DWORD, LPINT);
 BOOL wsp__multipoint_dest(wsp__sock *so, const struct sockaddr **to, int *tolen);
