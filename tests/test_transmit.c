@@ -1,7 +1,14 @@
 /* TransmitFile and TransmitPackets: by name and through
  * SIO_GET_EXTENSION_FUNCTION_POINTER, blocking and overlapped, with files
  * given as W2P_FILE_HANDLE(fd). Facts: windows-behaviour.md F92, F233;
- * the rest is the reference pages' documented behaviour. */
+ * the rest is the reference pages' documented behaviour, and for the size
+ * of each send (nNumberOfBytesPerSend, nSendSize, TP_ELEMENT_EOP) the
+ * reading lib/provider/transmit.c's top comment gives: on a stream no send
+ * carries more than the size (seen in the seam's trace, suite
+ * transmit_sizes); on a datagram socket the elements' bytes are cut into
+ * datagrams after each TP_ELEMENT_EOP element and the last one, and every
+ * nSendSize bytes (0: SO_MAX_MSG_SIZE; 0xFFFFFFFF: no cut by size), which
+ * the peer's recvfrom sees exactly. */
 #define _GNU_SOURCE /* mkstemp under -std=c11 */
 #include <criterion/criterion.h>
 #include <winsock2.h>
@@ -9,6 +16,7 @@
 #include <mswsock.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -459,14 +467,60 @@ Test(transmit, packets_memory_and_file) {
     closesocket(s);
 }
 
-/* A datagram socket: each element is one datagram. */
-Test(transmit, packets_datagrams) {
-    SOCKET r = socket(AF_INET, SOCK_DGRAM, 0), w = socket(AF_INET, SOCK_DGRAM, 0);
+/* ---- datagram sockets: where the datagrams end ------------------------------ */
+
+#define SEND_SIZE_EOP 0xFFFFFFFFu /* nSendSize: cut at TP_ELEMENT_EOP only */
+#define BIG 70000                 /* more than one UDP datagram carries */
+
+/* w connected to r, both UDP on 127.0.0.1; r has room for a few of the
+ * largest datagrams and gives up waiting for one after two seconds. */
+static void udp_pair(SOCKET *w, SOCKET *r) {
+    *r = socket(AF_INET, SOCK_DGRAM, 0);
+    *w = socket(AF_INET, SOCK_DGRAM, 0);
+    int big = 1 << 20;
+    DWORD ms = 2000;
+    cr_assert_eq(setsockopt(*r, SOL_SOCKET, SO_RCVBUF, (char *)&big, sizeof big), 0);
+    cr_assert_eq(setsockopt(*r, SOL_SOCKET, SO_RCVTIMEO, (char *)&ms, sizeof ms), 0);
     struct sockaddr_in a = loopback(0);
-    cr_assert_eq(bind(r, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(bind(*r, (struct sockaddr *)&a, sizeof a), 0);
     int len = sizeof a;
-    getsockname(r, (struct sockaddr *)&a, &len);
-    cr_assert_eq(connect(w, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(getsockname(*r, (struct sockaddr *)&a, &len), 0);
+    cr_assert_eq(connect(*w, (struct sockaddr *)&a, sizeof a), 0);
+}
+
+/* The next datagram on r is exactly want[0, len). */
+static void expect_datagram(SOCKET r, const void *want, int len) {
+    static char b[BIG];
+    struct sockaddr_in from;
+    int fromlen = sizeof from;
+    int n = recvfrom(r, b, sizeof b, 0, (struct sockaddr *)&from, &fromlen);
+    cr_assert_eq(n, len, "a datagram of %d bytes, want %d (error %d)", n, len, WSAGetLastError());
+    cr_assert_eq(memcmp(b, want, (size_t)len), 0, "the %d bytes of the datagram differ", len);
+}
+
+/* No datagram is left on r. */
+static void expect_no_datagram(SOCKET r) {
+    u_long on = 1, off = 0;
+    char b[8];
+    Sleep(20);
+    ioctlsocket(r, FIONBIO, &on);
+    cr_assert_eq(recv(r, b, sizeof b, 0), SOCKET_ERROR, "one datagram too many");
+    cr_assert_eq(WSAGetLastError(), WSAEWOULDBLOCK);
+    ioctlsocket(r, FIONBIO, &off);
+}
+
+/* Bytes [off, off + len) of the pattern file. */
+static void fill_pattern(unsigned char *dst, size_t off, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        dst[i] = pattern(off + i);
+}
+
+/* nSendSize 0: the sockets layer's size, read as the socket's largest
+ * message (SO_MAX_MSG_SIZE): elements without TP_ELEMENT_EOP are combined
+ * into datagrams of that size; TP_ELEMENT_EOP still ends one. */
+Test(transmit, packets_datagrams_default_size) {
+    SOCKET w, r;
+    udp_pair(&w, &r);
     LPFN_TRANSMITPACKETS tp = ext(w, (GUID)WSAID_TRANSMITPACKETS);
     int fd = temp_file(3000);
     char m[] = "first";
@@ -476,16 +530,156 @@ Test(transmit, packets_datagrams) {
         {TP_ELEMENT_FILE, 0, {{.nFileOffset.QuadPart = 2500, .hFile = W2P_FILE_HANDLE(fd)}}},
     };
     cr_assert_eq(tp(w, e, 3, 0, NULL, 0), TRUE, "%d", WSAGetLastError());
-    char b[4096];
-    cr_assert_eq(recv(r, b, sizeof b, 0), 5);
-    cr_assert_eq(memcmp(b, "first", 5), 0);
-    cr_assert_eq(recv(r, b, sizeof b, 0), 1000);
-    for (int i = 0; i < 1000; i++)
-        cr_assert_eq((unsigned char)b[i], pattern(10 + (size_t)i));
-    cr_assert_eq(recv(r, b, sizeof b, 0), 500);
-    for (int i = 0; i < 500; i++)
-        cr_assert_eq((unsigned char)b[i], pattern(2500 + (size_t)i));
+    unsigned char want[1505];
+    memcpy(want, "first", 5);
+    fill_pattern(want + 5, 10, 1000);
+    fill_pattern(want + 1005, 2500, 500);
+    expect_datagram(r, want, 1505); /* one datagram of the three elements */
+    expect_no_datagram(r);
+
+    /* one element longer than a datagram: cut at SO_MAX_MSG_SIZE */
+    int max = 0, len = sizeof max;
+    cr_assert_eq(getsockopt(w, SOL_SOCKET, SO_MAX_MSG_SIZE, (char *)&max, &len), 0);
+    cr_assert(max > 0 && max < BIG, "%d", max);
+    static unsigned char big[BIG];
+    fill_pattern(big, 0, BIG);
+    TRANSMIT_PACKETS_ELEMENT one = {TP_ELEMENT_MEMORY, BIG, {.pBuffer = big}};
+    cr_assert_eq(tp(w, &one, 1, 0, NULL, 0), TRUE, "%d", WSAGetLastError());
+    expect_datagram(r, big, max);
+    expect_datagram(r, big + max, BIG - max);
+    expect_no_datagram(r);
+
+    /* TP_ELEMENT_EOP ends a datagram whatever nSendSize says */
+    TRANSMIT_PACKETS_ELEMENT two[2] = {{TP_ELEMENT_MEMORY | TP_ELEMENT_EOP, 2, {.pBuffer = "ab"}},
+                                       {TP_ELEMENT_MEMORY, 2, {.pBuffer = "cd"}}};
+    cr_assert_eq(tp(w, two, 2, 0, NULL, 0), TRUE, "%d", WSAGetLastError());
+    expect_datagram(r, "ab", 2);
+    expect_datagram(r, "cd", 2);
+    /* no elements, no datagram */
+    cr_assert_eq(tp(w, NULL, 0, 0, NULL, 0), TRUE, "%d", WSAGetLastError());
+    expect_no_datagram(r);
     close(fd);
+    closesocket(r);
+    closesocket(w);
+}
+
+/* nSendSize 0xFFFFFFFF: the caller's datagrams. Consecutive elements are
+ * combined until one flagged TP_ELEMENT_EOP, and the last element ends one;
+ * memory and file bytes mix in a datagram; two file elements at the file's
+ * position (-1) follow each other; a group of empty elements is an empty
+ * datagram. */
+Test(transmit, packets_datagrams_eop) {
+    SOCKET w, r;
+    udp_pair(&w, &r);
+    LPFN_TRANSMITPACKETS tp = ext(w, (GUID)WSAID_TRANSMITPACKETS);
+    int fd = temp_file(3000);
+    cr_assert_eq(lseek(fd, 100, SEEK_SET), 100);
+    HANDLE h = W2P_FILE_HANDLE(fd);
+    TRANSMIT_PACKETS_ELEMENT e[7] = {
+        {TP_ELEMENT_MEMORY, 2, {.pBuffer = "ab"}},
+        {TP_ELEMENT_MEMORY | TP_ELEMENT_EOP, 2, {.pBuffer = "cd"}},
+        {TP_ELEMENT_FILE, 50, {{.nFileOffset.QuadPart = -1, .hFile = h}}},
+        {TP_ELEMENT_FILE | TP_ELEMENT_EOP, 50, {{.nFileOffset.QuadPart = -1, .hFile = h}}},
+        {TP_ELEMENT_MEMORY | TP_ELEMENT_EOP, 0, {.pBuffer = "unused"}},
+        {TP_ELEMENT_FILE, 0, {{.nFileOffset.QuadPart = 2990, .hFile = h}}},
+        {TP_ELEMENT_MEMORY, 2, {.pBuffer = "ef"}},
+    };
+    cr_assert_eq(tp(w, e, 7, SEND_SIZE_EOP, NULL, 0), TRUE, "%d", WSAGetLastError());
+    unsigned char want[100];
+    expect_datagram(r, "abcd", 4);
+    fill_pattern(want, 100, 100);
+    expect_datagram(r, want, 100);
+    expect_datagram(r, "", 0);
+    fill_pattern(want, 2990, 10);
+    memcpy(want + 10, "ef", 2);
+    expect_datagram(r, want, 12);
+    expect_no_datagram(r);
+    cr_assert_eq(lseek(fd, 0, SEEK_CUR), 200, "both -1 elements moved the position on");
+
+    /* overlapped, through the socket's write queue: the same datagrams,
+     * the bytes of all of them in the completion */
+    cr_assert_eq(lseek(fd, 100, SEEK_SET), 100);
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    BOOL ok = tp(w, e, 7, SEND_SIZE_EOP, &ov, 0);
+    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    DWORD n = 0, fl;
+    cr_assert(WSAGetOverlappedResult(w, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 4 + 100 + 0 + 12);
+    expect_datagram(r, "abcd", 4);
+    fill_pattern(want, 100, 100);
+    expect_datagram(r, want, 100);
+    expect_datagram(r, "", 0);
+    fill_pattern(want, 2990, 10);
+    memcpy(want + 10, "ef", 2);
+    expect_datagram(r, want, 12);
+    expect_no_datagram(r);
+    WSACloseEvent(ov.hEvent);
+    close(fd);
+    closesocket(r);
+    closesocket(w);
+}
+
+/* nSendSize N: datagrams of N bytes, combining elements and splitting
+ * longer ones; TP_ELEMENT_EOP and the last element end the one under way
+ * early. */
+Test(transmit, packets_datagrams_send_size) {
+    SOCKET w, r;
+    udp_pair(&w, &r);
+    LPFN_TRANSMITPACKETS tp = ext(w, (GUID)WSAID_TRANSMITPACKETS);
+    TRANSMIT_PACKETS_ELEMENT e[5] = {
+        {TP_ELEMENT_MEMORY, 6, {.pBuffer = "abcdef"}},
+        {TP_ELEMENT_MEMORY | TP_ELEMENT_EOP, 2, {.pBuffer = "gh"}},
+        {TP_ELEMENT_MEMORY, 5, {.pBuffer = "ijklm"}},
+        {TP_ELEMENT_MEMORY | TP_ELEMENT_EOP, 0, {.pBuffer = "unused"}},
+        {TP_ELEMENT_MEMORY, 1, {.pBuffer = "n"}},
+    };
+    cr_assert_eq(tp(w, e, 5, 4, NULL, 0), TRUE, "%d", WSAGetLastError());
+    expect_datagram(r, "abcd", 4);
+    expect_datagram(r, "efgh", 4); /* across two elements */
+    expect_datagram(r, "ijkl", 4);
+    expect_datagram(r, "m", 1); /* the group of ijklm and the empty element ends */
+    expect_datagram(r, "n", 1);
+    expect_no_datagram(r);
+
+    /* a file element in datagrams of 1000, the last one shorter */
+    int fd = temp_file(3000);
+    TRANSMIT_PACKETS_ELEMENT f = {TP_ELEMENT_FILE, 2500, {{.nFileOffset.QuadPart = 0, .hFile = W2P_FILE_HANDLE(fd)}}};
+    WSAOVERLAPPED ov = {0};
+    BOOL ok = tp(w, &f, 1, 1000, &ov, 0);
+    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    DWORD n = 0, fl;
+    cr_assert(WSAGetOverlappedResult(w, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 2500);
+    unsigned char want[1000];
+    for (int i = 0; i < 3; i++) {
+        size_t len = i < 2 ? 1000 : 500;
+        fill_pattern(want, (size_t)i * 1000, len);
+        expect_datagram(r, want, (int)len);
+    }
+    expect_no_datagram(r);
+    close(fd);
+    closesocket(r);
+    closesocket(w);
+}
+
+/* A datagram longer than IP carries fails as a send of it does
+ * (WSAEMSGSIZE); the datagrams before it have gone. */
+Test(transmit, packets_datagram_too_long) {
+    SOCKET w, r;
+    udp_pair(&w, &r);
+    LPFN_TRANSMITPACKETS tp = ext(w, (GUID)WSAID_TRANSMITPACKETS);
+    static char half[BIG / 2];
+    memset(half, 'h', sizeof half);
+    TRANSMIT_PACKETS_ELEMENT e[3] = {
+        {TP_ELEMENT_MEMORY | TP_ELEMENT_EOP, 5, {.pBuffer = "small"}},
+        {TP_ELEMENT_MEMORY, sizeof half, {.pBuffer = half}},
+        {TP_ELEMENT_MEMORY, sizeof half, {.pBuffer = half}},
+    };
+    cr_assert_eq(tp(w, e, 3, SEND_SIZE_EOP, NULL, 0), FALSE);
+    cr_assert_eq(WSAGetLastError(), WSAEMSGSIZE);
+    expect_datagram(r, "small", 5);
+    expect_no_datagram(r);
     closesocket(r);
     closesocket(w);
 }
@@ -612,6 +806,227 @@ Test(transmit, overlapped_aborted_by_close) {
     cr_assert_lt(ov.InternalHigh, SIZE);
     WSACloseEvent(ov.hEvent);
     close(fd);
+    closesocket(s);
+}
+
+/* ---- stream sockets: the size of each send ----------------------------------- */
+
+/* With a bound per send the stream is the same: a large file between a
+ * head and a tail, overlapped, in sends of 4096 bytes, many of which the
+ * full socket refuses and the loop thread sends again. */
+Test(transmit, overlapped_bytes_per_send_same_stream) {
+    enum { SIZE = 2 * 1024 * 1024 + 77 };
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    int fd = temp_file(SIZE);
+    char head[] = "[head]", tail[] = "[tail]";
+    TRANSMIT_FILE_BUFFERS tb = {head, 6, tail, 6};
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    BOOL ok = TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 4096, &ov, &tb, 0);
+    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    sink k;
+    sink_start(&k, s, 6 + SIZE + 6);
+    DWORD n = 0, fl;
+    cr_assert(WSAGetOverlappedResult(c, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 6 + SIZE + 6);
+    sink_join(&k);
+    expect_stream(&k, head, 0, SIZE, tail);
+    free(k.buf);
+    /* TransmitPackets, blocking, in sends of 1000 bytes: memory, a file
+     * range, the rest of the file from its position */
+    LPFN_TRANSMITPACKETS tp = ext(c, (GUID)WSAID_TRANSMITPACKETS);
+    cr_assert_eq(lseek(fd, SIZE - 3333, SEEK_SET), SIZE - 3333);
+    TRANSMIT_PACKETS_ELEMENT e[3] = {
+        {TP_ELEMENT_MEMORY, 6, {.pBuffer = head}},
+        {TP_ELEMENT_FILE, 1000000, {{.nFileOffset.QuadPart = 7, .hFile = W2P_FILE_HANDLE(fd)}}},
+        {TP_ELEMENT_FILE | TP_ELEMENT_EOP, 0, {{.nFileOffset.QuadPart = -1, .hFile = W2P_FILE_HANDLE(fd)}}},
+    };
+    sink_start(&k, s, 6 + 1000000 + 3333);
+    cr_assert_eq(tp(c, e, 3, 1000, NULL, 0), TRUE, "%d", WSAGetLastError());
+    sink_join(&k);
+    cr_assert_eq(k.got, 6 + 1000000 + 3333);
+    cr_assert_eq(memcmp(k.buf, head, 6), 0);
+    for (size_t i = 0; i < 1000000; i++)
+        if (k.buf[6 + i] != pattern(7 + i))
+            cr_assert_fail("byte %zu of the file range differs", i);
+    for (size_t i = 0; i < 3333; i++)
+        cr_assert_eq(k.buf[1000006 + i], pattern(SIZE - 3333 + i));
+    cr_assert_eq(lseek(fd, 0, SEEK_CUR), SIZE);
+    free(k.buf);
+    WSACloseEvent(ov.hEvent);
+    close(fd);
+    closesocket(c);
+    closesocket(s);
+}
+
+/* The pread + send fallback keeps the bound too: the same bytes. */
+Test(transmit, copy_with_bytes_per_send) {
+    int fd = open("/proc/self/cmdline", O_RDONLY);
+    cr_assert_geq(fd, 0);
+    unsigned char want[4096];
+    ssize_t len = pread(fd, want, sizeof want, 0);
+    cr_assert_gt(len, 0);
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    sink k;
+    sink_start(&k, s, (size_t)len);
+    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), (DWORD)len, 7, NULL, NULL, 0), TRUE, "%d",
+                 WSAGetLastError());
+    sink_join(&k);
+    cr_assert_eq(k.got, (size_t)len);
+    cr_assert_eq(memcmp(k.buf, want, (size_t)len), 0);
+    free(k.buf);
+    close(fd);
+    closesocket(c);
+    closesocket(s);
+}
+
+/* The sends handed to the kernel, as the seam's trace (WS2POSIX_TRACE)
+ * shows them: each test of this suite runs in its own process, traced to
+ * a file of its own from WSAStartup on. */
+static char trace_dir[] = "/tmp/w2p-transmit-trace-XXXXXX";
+static char trace_path[sizeof trace_dir + 8];
+
+static void traced_setup(void) {
+    cr_assert_not_null(mkdtemp(trace_dir));
+    snprintf(trace_path, sizeof trace_path, "%s/trace", trace_dir);
+    setenv("WS2POSIX_TRACE", trace_path, 1);
+    WSADATA d;
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+}
+static void traced_teardown(void) {
+    WSACleanup();
+    unlink(trace_path);
+    rmdir(trace_dir);
+}
+TestSuite(transmit_sizes, .init = traced_setup, .fini = traced_teardown);
+
+/* Where the trace ends now: seam_sends reads what comes after. */
+static long trace_mark(void) {
+    FILE *f = fopen(trace_path, "r");
+    cr_assert_not_null(f, "no trace file");
+    fseek(f, 0, SEEK_END);
+    long at = ftell(f);
+    fclose(f);
+    return at;
+}
+
+/* The sends in the trace after `from`, in order: "send = N" for one of
+ * memory (N: the bytes the kernel took), "sendfile OFF COUNT = N" for a
+ * file range; compared with want[0, n). */
+static void expect_sends(long from, const char *const *want, int n) {
+    FILE *f = fopen(trace_path, "r");
+    cr_assert_not_null(f, "no trace file");
+    fseek(f, from, SEEK_SET);
+    char line[1024], got[64][64], all[4096] = "";
+    int count = 0;
+    while (fgets(line, sizeof line, f) && count < 64) {
+        const char *p;
+        long long off, r;
+        size_t len;
+        if ((p = strstr(line, "sys -> sendfile(")) &&
+            sscanf(p, "sys -> sendfile(%*d, %*d, [%lld], %zu) = %lld", &off, &len, &r) == 3)
+            snprintf(got[count++], sizeof got[0], "sendfile %lld %zu = %lld", off, len, r);
+        else if ((p = strstr(line, "sys -> sendmsg(")) && (p = strstr(p, ") = ")) && sscanf(p, ") = %lld", &r) == 1)
+            snprintf(got[count++], sizeof got[0], "send = %lld", r);
+    }
+    fclose(f);
+    for (int i = 0; i < count; i++)
+        snprintf(all + strlen(all), sizeof all - strlen(all), "  %s\n", got[i]);
+    cr_assert_eq(count, n, "%d sends, want %d:\n%s", count, n, all);
+    for (int i = 0; i < n; i++)
+        cr_assert_str_eq(got[i], want[i], "send %d:\n%s", i, all);
+}
+
+/* nNumberOfBytesPerSend 1000: the head, the file in sendfile(2) calls of
+ * 1000 bytes, the tail; 0 leaves the size to the kernel (one sendfile for
+ * the whole file). Loopback takes these few kilobytes at once. */
+Test(transmit_sizes, transmitfile_bytes_per_send) {
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    int fd = temp_file(5000);
+    char head[] = "0123456789", tail[] = "tail!!!";
+    TRANSMIT_FILE_BUFFERS tb = {head, 10, tail, 7};
+    sink k;
+    sink_start(&k, s, 10 + 5000 + 7);
+    long mark = trace_mark();
+    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 1000, NULL, &tb, 0), TRUE, "%d", WSAGetLastError());
+    sink_join(&k);
+    expect_stream(&k, head, 0, 5000, tail);
+    const char *const by_1000[] = {"send = 10",
+                                   "sendfile 0 1000 = 1000",
+                                   "sendfile 1000 1000 = 1000",
+                                   "sendfile 2000 1000 = 1000",
+                                   "sendfile 3000 1000 = 1000",
+                                   "sendfile 4000 1000 = 1000",
+                                   "send = 7"};
+    expect_sends(mark, by_1000, 7);
+    free(k.buf);
+
+    /* a head longer than the size is cut too; 0: the kernel's size */
+    TRANSMIT_FILE_BUFFERS tb4 = {head, 10, NULL, 0};
+    sink_start(&k, s, 10);
+    mark = trace_mark();
+    cr_assert_eq(TransmitFile(c, NULL, 0, 4, NULL, &tb4, 0), TRUE, "%d", WSAGetLastError());
+    sink_join(&k);
+    expect_stream(&k, head, 0, 0, NULL);
+    const char *const by_4[] = {"send = 4", "send = 4", "send = 2"};
+    expect_sends(mark, by_4, 3);
+    free(k.buf);
+    cr_assert_eq(lseek(fd, 0, SEEK_SET), 0);
+    sink_start(&k, s, 10 + 5000 + 7);
+    mark = trace_mark();
+    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, NULL, &tb, 0), TRUE, "%d", WSAGetLastError());
+    sink_join(&k);
+    expect_stream(&k, head, 0, 5000, tail);
+    const char *const by_kernel[] = {"send = 10", "sendfile 0 5000 = 5000", "send = 7"};
+    expect_sends(mark, by_kernel, 3);
+    free(k.buf);
+    close(fd);
+    closesocket(c);
+    closesocket(s);
+}
+
+/* TransmitPackets on a stream: nSendSize N bounds every send, memory and
+ * file alike; 0xFFFFFFFF and 0 leave the size to the kernel. No send spans
+ * two elements, so TP_ELEMENT_EOP changes nothing more here. */
+Test(transmit_sizes, packets_send_size_stream) {
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    LPFN_TRANSMITPACKETS tp = ext(c, (GUID)WSAID_TRANSMITPACKETS);
+    int fd = temp_file(3000);
+    static char m[2500];
+    memset(m, 'm', sizeof m);
+    TRANSMIT_PACKETS_ELEMENT e[4] = {
+        {TP_ELEMENT_MEMORY, sizeof m, {.pBuffer = m}},
+        {TP_ELEMENT_FILE, 700, {{.nFileOffset.QuadPart = 100, .hFile = W2P_FILE_HANDLE(fd)}}},
+        {TP_ELEMENT_MEMORY | TP_ELEMENT_EOP, 10, {.pBuffer = "0123456789"}},
+        {TP_ELEMENT_MEMORY, 3, {.pBuffer = "xyz"}},
+    };
+    const DWORD sizes[3] = {1000, 0xFFFFFFFFu, 0};
+    const char *const by_1000[] = {"send = 1000", "send = 1000", "send = 500", "sendfile 100 700 = 700",
+                                   "send = 10", "send = 3"};
+    const char *const whole[] = {"send = 2500", "sendfile 100 700 = 700", "send = 10", "send = 3"};
+    for (int t = 0; t < 3; t++) {
+        sink k;
+        sink_start(&k, s, 2500 + 700 + 13);
+        long mark = trace_mark();
+        cr_assert_eq(tp(c, e, 4, sizes[t], NULL, 0), TRUE, "%d", WSAGetLastError());
+        sink_join(&k);
+        cr_assert_eq(k.got, 2500 + 700 + 13);
+        cr_assert_eq(memcmp(k.buf, m, sizeof m), 0);
+        for (size_t i = 0; i < 700; i++)
+            cr_assert_eq(k.buf[2500 + i], pattern(100 + i));
+        cr_assert_eq(memcmp(k.buf + 3200, "0123456789xyz", 13), 0);
+        if (t == 0)
+            expect_sends(mark, by_1000, 6);
+        else
+            expect_sends(mark, whole, 4);
+        free(k.buf);
+    }
+    close(fd);
+    closesocket(c);
     closesocket(s);
 }
 

@@ -20,10 +20,40 @@
  * position alone. A length of 0 means "to the end of the file"; a file
  * shorter than asked ends its piece early.
  *
+ * The size of each send. TransmitFile's nNumberOfBytesPerSend and
+ * TransmitPackets' nSendSize give the size of the block each send carries,
+ * 0 letting the sockets layer choose (reference pages); nSendSize
+ * 0xFFFFFFFF lets the caller shape each send request out of elements with
+ * TP_ELEMENT_EOP, which keeps an element from being combined with the next
+ * one in a single send request, for control of each message's content on a
+ * datagram socket (TRANSMIT_PACKETS_ELEMENT). No page names an error for
+ * any value, so none is refused. (The TransmitPackets page writes the value
+ * 0xFFFFFFF, seven F's; as a size it is larger than any datagram, so on a
+ * datagram socket it cuts where 0xFFFFFFFF does.)
+ *
+ * Stream sockets: no send handed to the kernel (send(2) of memory,
+ * sendfile(2) of a file range, pread + send where sendfile refuses the
+ * descriptor) carries more than nNumberOfBytesPerSend / nSendSize bytes; 0
+ * and 0xFFFFFFFF leave the size to the kernel, as before. A send never spans
+ * two pieces (head, file, tail; elements), so TP_ELEMENT_EOP has nothing
+ * more to separate. The byte stream is the same whatever the sizes.
+ *
  * Datagram sockets (TransmitPackets only; TransmitFile needs a connected
- * stream, F233): each piece is one datagram. nNumberOfBytesPerSend,
- * nSendSize and TP_ELEMENT_EOP are accepted and leave the sizes of the
- * sends to the kernel.
+ * stream, F233): each send request is one datagram, and the pages' words
+ * are read literally. The elements' bytes, in order, are cut into
+ * datagrams
+ *   - after an element flagged TP_ELEMENT_EOP, and after the last element:
+ *     the elements between two cuts (a group) are combined;
+ *   - and, within a group, every nSendSize bytes: nSendSize N gives
+ *     datagrams of N bytes, the group's last one shorter (an element longer
+ *     than N spans datagrams); nSendSize 0, the size the sockets layer
+ *     chooses, is the socket's largest message, SO_MAX_MSG_SIZE (65467 for
+ *     UDP); 0xFFFFFFFF cuts at TP_ELEMENT_EOP and the end only.
+ * A group without a byte (empty elements ending in TP_ELEMENT_EOP) is one
+ * empty datagram, as send(s, buf, 0, 0) is. A datagram is gathered into one
+ * buffer, files read with pread(2), and sent with one send(2); one larger
+ * than an IP datagram can carry (65535 bytes) fails with WSAEMSGSIZE, as a
+ * send of it would, the datagrams before it sent.
  *
  * TF_DISCONNECT / TP_DISCONNECT shut the sending side down once all is sent;
  * with TF_REUSE_SOCKET / TP_REUSE_SOCKET the socket is then renewed for
@@ -42,7 +72,8 @@
 /* Flags both calls accept. TF_REUSE_SOCKET only with TF_DISCONNECT. */
 #define XMIT_FLAGS \
     (TF_DISCONNECT | TF_REUSE_SOCKET | TF_WRITE_BEHIND | TF_USE_SYSTEM_THREAD | TF_USE_KERNEL_APC)
-#define DGRAM_MAX 65535
+#define DGRAM_MAX 65535 /* the most an IP datagram can carry */
+#define SEND_MAX 0x40000000u /* the most one memory send hands the kernel */
 
 typedef struct piece {
     const char *buf; /* memory (fd -1) */
@@ -50,6 +81,7 @@ typedef struct piece {
     BOOL at_pos;  /* starts at the file's position, moves it on */
     BOOL to_end;  /* length 0: up to the end of the file */
     BOOL started;
+    BOOL eop;     /* TP_ELEMENT_EOP: the datagram ends with this piece */
     int64_t off;
     uint64_t left;
 } piece;
@@ -60,22 +92,32 @@ struct wsp__xmit {
     BOOL disconnect;
     BOOL reuse;     /* with disconnect: TF_REUSE_SOCKET */
     BOOL reuse_due; /* disconnected, the renewal is the caller's */
+    uint64_t per_send; /* stream: the most bytes one send carries; 0, the kernel's choice */
+    uint64_t dgram;    /* datagram: the most bytes one datagram carries before a cut */
+    BOOL in_group;     /* datagram: the group under way was already cut by size */
+    BOOL pending;      /* datagram: buf[0, len) is gathered and not yet sent */
+    char *buf;
+    size_t len;
     piece p[];
 };
 
-void wsp__xmit_free(wsp__xmit *x) { free(x); }
+void wsp__xmit_free(wsp__xmit *x) {
+    if (x)
+        free(x->buf);
+    free(x);
+}
 
 static wsp__xmit *plan_new(DWORD n) {
     wsp__xmit *x = calloc(1, sizeof *x + (size_t)n * sizeof(piece));
     return x;
 }
 
-static void add_memory(wsp__xmit *x, const void *buf, DWORD len) {
-    x->p[x->n++] = (piece){.buf = buf, .fd = -1, .left = len, .started = TRUE};
+static void add_memory(wsp__xmit *x, const void *buf, DWORD len, BOOL eop) {
+    x->p[x->n++] = (piece){.buf = buf, .fd = -1, .left = len, .started = TRUE, .eop = eop};
 }
 
 /* A file piece: the descriptor must be a readable, seekable file. */
-static int add_file(wsp__xmit *x, HANDLE h, int64_t off, DWORD len) {
+static int add_file(wsp__xmit *x, HANDLE h, int64_t off, DWORD len, BOOL eop) {
     INT_PTR fd = (INT_PTR)h;
     int64_t size, pos;
     if (fd < 0 || fd > 0x7fffffff)
@@ -83,7 +125,8 @@ static int add_file(wsp__xmit *x, HANDLE h, int64_t off, DWORD len) {
     int err = sys__file_info((int)fd, &size, &pos);
     if (err)
         return err;
-    x->p[x->n++] = (piece){.fd = (int)fd, .at_pos = off < 0, .to_end = len == 0, .off = off, .left = len};
+    x->p[x->n++] =
+        (piece){.fd = (int)fd, .at_pos = off < 0, .to_end = len == 0, .eop = eop, .off = off, .left = len};
     return 0;
 }
 
@@ -106,46 +149,106 @@ static int finish_piece(piece *p) {
     return p->fd < 0 || !p->at_pos ? 0 : sys__file_seek(p->fd, p->off);
 }
 
-static int send_datagram(wsp__sock *so, piece *p, size_t *done) {
-    size_t sent = 0;
-    if (p->fd < 0) {
-        int err = sys__send(so->fd, p->buf, (size_t)p->left, 0, &sent);
-        if (!err)
-            *done += sent;
-        return err;
+/* Up to `want` bytes of a file piece into dst; fewer only where the file
+ * ends first, which ends the piece. */
+static int read_piece(piece *p, char *dst, size_t want, size_t *got) {
+    size_t total = 0;
+    while (total < want) {
+        size_t n = 0;
+        int err = sys__pread(p->fd, dst + total, want - total, p->off, &n);
+        if (err)
+            return err;
+        if (n == 0)
+            break;
+        total += n;
+        p->off += (int64_t)n;
     }
-    if (p->left > DGRAM_MAX)
-        return WSAEMSGSIZE;
-    char *buf = malloc(p->left ? (size_t)p->left : 1);
-    if (!buf)
-        return WSAENOBUFS;
-    size_t got = 0;
-    int err = sys__pread(p->fd, buf, (size_t)p->left, p->off, &got);
-    if (!err)
-        err = sys__send(so->fd, buf, got, 0, &sent);
-    free(buf);
-    if (!err) {
-        p->off += (int64_t)got;
-        *done += sent;
-    }
-    return err;
+    *got = total;
+    return 0;
 }
 
-int wsp__xmit_step(wsp__sock *so, wsp__xmit *x, size_t *done) {
+/* The next datagram into x->buf: bytes of the pieces from x->i on, until
+ * x->dgram bytes (a cut by size), the end of a TP_ELEMENT_EOP piece or the
+ * end of the last piece (a group's end). Pieces used up are finished here,
+ * so a file piece at its file's position starts after the one before it has
+ * moved that position on. Sets x->pending unless there is nothing to send
+ * (a group without a byte after a cut by size). */
+static int gather(wsp__xmit *x) {
+    BOOL ends = TRUE;
+    x->len = 0;
     while (x->i < x->n) {
         piece *p = &x->p[x->i];
         int err = p->started ? 0 : start(p);
         if (err)
             return err;
-        if (x->datagram) {
-            if ((err = send_datagram(so, p, done)) != 0)
+        if (p->left) {
+            if (x->len == x->dgram) {
+                ends = FALSE; /* cut by size: this piece goes on in the next one */
+                break;
+            }
+            uint64_t room = x->dgram - x->len;
+            size_t take = (size_t)(p->left < room ? p->left : room), got = take;
+            if (x->len + take > DGRAM_MAX)
+                return WSAEMSGSIZE;
+            if (!x->buf && !(x->buf = malloc(x->dgram < DGRAM_MAX ? (size_t)x->dgram : DGRAM_MAX)))
+                return WSAENOBUFS;
+            if (p->fd < 0) {
+                memcpy(x->buf + x->len, p->buf, take);
+                p->buf += take;
+            } else if ((err = read_piece(p, x->buf + x->len, take, &got)) != 0) {
                 return err;
-            p->left = 0;
+            }
+            x->len += got;
+            p->left = got < take ? 0 : p->left - take;
+            continue;
         }
+        if ((err = finish_piece(p)) != 0)
+            return err;
+        x->i++;
+        if (p->eop)
+            break;
+    }
+    x->pending = x->len > 0 || (ends && !x->in_group);
+    x->in_group = !ends;
+    return 0;
+}
+
+/* Datagram sockets: gather a datagram, send it, and again. A datagram the
+ * socket cannot take now stays gathered for the next step. */
+static int step_datagrams(wsp__sock *so, wsp__xmit *x, size_t *done) {
+    for (;;) {
+        if (x->pending) {
+            size_t sent = 0;
+            int err = sys__send(so->fd, x->buf, x->len, 0, &sent);
+            if (err)
+                return err;
+            x->pending = FALSE;
+            *done += sent;
+        }
+        if (x->i >= x->n)
+            return 0;
+        int err = gather(x);
+        if (err)
+            return err;
+    }
+}
+
+/* Stream sockets: each piece in sends of at most x->per_send bytes. */
+static int step_stream(wsp__sock *so, wsp__xmit *x, size_t *done) {
+    while (x->i < x->n) {
+        piece *p = &x->p[x->i];
+        int err = p->started ? 0 : start(p);
+        if (err)
+            return err;
         while (p->left) {
-            size_t sent = 0, want = p->left > 0x40000000u ? 0x40000000u : (size_t)p->left;
-            err = p->fd < 0 ? sys__send(so->fd, p->buf, want, 0, &sent)
-                            : sys__sendfile(so->fd, p->fd, p->off, want, &sent);
+            uint64_t want = p->left;
+            if (x->per_send && want > x->per_send)
+                want = x->per_send;
+            if (p->fd < 0 && want > SEND_MAX)
+                want = SEND_MAX;
+            size_t sent = 0;
+            err = p->fd < 0 ? sys__send(so->fd, p->buf, (size_t)want, 0, &sent)
+                            : sys__sendfile(so->fd, p->fd, p->off, (size_t)want, &sent);
             if (err)
                 return err;
             if (sent == 0 && p->fd >= 0)
@@ -161,9 +264,16 @@ int wsp__xmit_step(wsp__sock *so, wsp__xmit *x, size_t *done) {
             return err;
         x->i++;
     }
+    return 0;
+}
+
+int wsp__xmit_step(wsp__sock *so, wsp__xmit *x, size_t *done) {
+    int err = x->datagram ? step_datagrams(so, x, done) : step_stream(so, x, done);
+    if (err)
+        return err;
     if (x->disconnect) {
         x->disconnect = FALSE;
-        int err = sys__shutdown(so->fd, SD_SEND);
+        err = sys__shutdown(so->fd, SD_SEND);
         if (err && err != WSAENOTCONN)
             return err;
         atomic_fetch_or(&so->shut, SD_SEND_BIT);
@@ -243,9 +353,25 @@ static int flags_ok(DWORD flags) {
     return !(flags & ~(DWORD)XMIT_FLAGS) && (!(flags & TF_REUSE_SOCKET) || (flags & TF_DISCONNECT));
 }
 
+/* TransmitPackets' nSendSize (see the top of the file): on a stream the
+ * most one send carries, 0 and 0xFFFFFFFF none; on a datagram socket the
+ * most one datagram carries before a cut, 0 the socket's largest message
+ * (SO_MAX_MSG_SIZE, options.c), 0xFFFFFFFF no cut but TP_ELEMENT_EOP's. */
+#define SEND_SIZE_EOP 0xFFFFFFFFu
+
+static void send_size(wsp__xmit *x, const wsp__sock *so, DWORD n) {
+    if (!x->datagram)
+        x->per_send = n == SEND_SIZE_EOP ? 0 : n;
+    else if (n == SEND_SIZE_EOP)
+        x->dgram = UINT64_MAX;
+    else if (n)
+        x->dgram = n;
+    else
+        x->dgram = so->info.dwMessageSize && so->info.dwMessageSize < DGRAM_MAX ? so->info.dwMessageSize : DGRAM_MAX;
+}
+
 BOOL WINAPI wsp__TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytesToWrite, DWORD nNumberOfBytesPerSend,
                               LPOVERLAPPED lpOverlapped, LPTRANSMIT_FILE_BUFFERS lpTransmitBuffers, DWORD dwReserved) {
-    (void)nNumberOfBytesPerSend;
     int err;
     wsp__sock *so = wsp__sock_get_other(hSocket, &err);
     if (!so)
@@ -264,15 +390,16 @@ BOOL WINAPI wsp__TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytes
         err = WSAENOBUFS;
     else {
         if (tb && tb->HeadLength)
-            add_memory(x, tb->Head, tb->HeadLength);
+            add_memory(x, tb->Head, tb->HeadLength, FALSE);
         if (hFile) {
             int64_t off = -1;
             if (lpOverlapped)
                 off = (int64_t)(((uint64_t)lpOverlapped->OffsetHigh << 32) | lpOverlapped->Offset);
-            err = add_file(x, hFile, off, nNumberOfBytesToWrite);
+            err = add_file(x, hFile, off, nNumberOfBytesToWrite, FALSE);
         }
         if (!err && tb && tb->TailLength)
-            add_memory(x, tb->Tail, tb->TailLength);
+            add_memory(x, tb->Tail, tb->TailLength, FALSE);
+        x->per_send = nNumberOfBytesPerSend; /* 0: the kernel's choice */
         x->disconnect = (dwReserved & TF_DISCONNECT) != 0;
         x->reuse = x->disconnect && (dwReserved & TF_REUSE_SOCKET);
     }
@@ -281,7 +408,6 @@ BOOL WINAPI wsp__TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytes
 
 BOOL WINAPI wsp__TransmitPackets(SOCKET hSocket, LPTRANSMIT_PACKETS_ELEMENT lpPacketArray, DWORD nElementCount,
                                  DWORD nSendSize, LPOVERLAPPED lpOverlapped, DWORD dwFlags) {
-    (void)nSendSize;
     int err;
     wsp__sock *so = wsp__sock_get_other(hSocket, &err);
     if (!so)
@@ -299,20 +425,22 @@ BOOL WINAPI wsp__TransmitPackets(SOCKET hSocket, LPTRANSMIT_PACKETS_ELEMENT lpPa
         x->datagram = so->type != SOCK_STREAM;
         x->disconnect = x->datagram ? FALSE : (dwFlags & TP_DISCONNECT) != 0;
         x->reuse = x->disconnect && (dwFlags & TP_REUSE_SOCKET);
+        send_size(x, so, nSendSize);
         for (DWORD i = 0; i < nElementCount && !err; i++) {
             const TRANSMIT_PACKETS_ELEMENT *e = &lpPacketArray[i];
             ULONG kind = e->dwElFlags & (TP_ELEMENT_MEMORY | TP_ELEMENT_FILE);
+            BOOL eop = (e->dwElFlags & TP_ELEMENT_EOP) != 0;
             if ((e->dwElFlags & ~(ULONG)(TP_ELEMENT_MEMORY | TP_ELEMENT_FILE | TP_ELEMENT_EOP)) ||
                 (kind != TP_ELEMENT_MEMORY && kind != TP_ELEMENT_FILE))
                 err = WSAEINVAL; /* exactly one of memory and file */
             else if (kind == TP_ELEMENT_MEMORY && !e->pBuffer && e->cLength)
                 err = WSAEFAULT;
             else if (kind == TP_ELEMENT_MEMORY)
-                add_memory(x, e->pBuffer, e->cLength);
+                add_memory(x, e->pBuffer, e->cLength, eop);
             else if (e->nFileOffset.QuadPart < -1)
                 err = WSAEINVAL;
             else
-                err = add_file(x, e->hFile, e->nFileOffset.QuadPart, e->cLength);
+                err = add_file(x, e->hFile, e->nFileOffset.QuadPart, e->cLength, eop);
         }
     }
     return submit(so, x, err, lpOverlapped);

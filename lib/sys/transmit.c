@@ -7,6 +7,9 @@
  * a send that takes part of the bytes loses nothing: the caller moves its
  * offset by what was taken and comes back. The socket is non-blocking
  * (sys__socket): a full socket is WSAEWOULDBLOCK, for the provider to wait.
+ * `count` is the most one call hands the kernel, whichever way: the
+ * provider passes its bound per send (nNumberOfBytesPerSend, nSendSize) as
+ * count, so the bound holds for the fallback's send too.
  */
 #define _GNU_SOURCE
 #include <errno.h>
