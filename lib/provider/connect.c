@@ -148,7 +148,7 @@ static int ask(wsp__sock *l, int fd, char *peer, int peerlen, LPCONDITIONPROC co
     if (verdict == CF_DEFER) {
         /* F215: WSATRY_AGAIN, and the next accept returns this one. */
         wsp__deferred *d = malloc(sizeof *d);
-        wsp__deferred *none = NULL;
+        void *none = NULL; /* the type of l->deferred */
         if (d) {
             d->fd = fd;
             d->addrlen = peerlen;
