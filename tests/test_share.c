@@ -671,6 +671,40 @@ Test(share, iocp_recv_on_duplicate_survives_original_close) {
     CloseHandle(port);
 }
 
+/* TF_REUSE_SOCKET on the original: it gets a new socket of its own and is
+ * no longer one of the handles onto the old one; the duplicate, closed
+ * before with a receive pending, was the last other one: the receive ends,
+ * aborted (F124). The original connects again. (On Windows the handles are
+ * one object and would both see the reused socket; docs/sharing.md.) */
+Test(share, reuse_leaves_the_old_socket) {
+    SOCKET c, srv;
+    tcp_pair(&c, &srv);
+    SOCKET d = duplicate_here(srv);
+    WSAOVERLAPPED ov;
+    char buf[8];
+    wsarecv(d, &ov, buf, 4);
+    cr_assert_eq(closesocket(d), 0);
+    LPFN_DISCONNECTEX disconnectex = NULL;
+    GUID id = WSAID_DISCONNECTEX;
+    DWORD n = 0;
+    cr_assert_eq(WSAIoctl(srv, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &disconnectex, sizeof disconnectex,
+                          &n, NULL, NULL), 0);
+    cr_assert(disconnectex(srv, NULL, TF_REUSE_SOCKET, 0), "%d", WSAGetLastError());
+    cr_expect_eq(recv(c, buf, sizeof buf, 0), 0, "the peer sees the end");
+    DWORD got = 9, fl = 0;
+    for (int i = 0; i < 300 && __atomic_load_n(&ov.Internal, __ATOMIC_SEQ_CST) == 0x103; i++)
+        usleep(10 * 1000); /* STATUS_PENDING */
+    cr_assert_not(WSAGetOverlappedResult(srv, &ov, &got, FALSE, &fl), "the receive did not end");
+    cr_expect_eq(WSAGetLastError(), WSAECONNABORTED, "%d", WSAGetLastError());
+    struct sockaddr_in a;
+    SOCKET l = listening(&a);
+    cr_assert_eq(connect(srv, (struct sockaddr *)&a, sizeof a), 0, "the renewed socket: %d", WSAGetLastError());
+    SOCKET n2 = accept(l, NULL, NULL);
+    cr_assert_neq(n2, INVALID_SOCKET);
+    still_talks(n2, srv, "the renewed socket");
+    closesocket(n2), closesocket(l), closesocket(srv), closesocket(c);
+}
+
 /* The last WSACleanup with a closed duplicate's AcceptEx still pending:
  * everything goes (ASan: no leak of the socket kept for it). */
 Test(share, cleanup_with_closed_duplicate_pending) {
