@@ -236,17 +236,21 @@ BOOL ws2__handle_close(SOCKET s) {
 /* A provider asks during a call on s, while the caller holds a reference
  * (the dispatcher for the API's handle, a layer for its lower handle), so the
  * slot cannot be freed under this read: no reference of its own is taken. */
-int ws2__handle_context(SOCKET s, DWORD_PTR *context) {
+static int context_of(SOCKET s, BOOL ifs_too, DWORD_PTR *context) {
     uint64_t gen;
     slot *sl = decode(s, &gen);
     if (!sl)
         return WSAENOTSOCK;
     uint64_t w = atomic_load_explicit(&sl->word, memory_order_acquire);
-    if (!(w & W_ALLOC) || W_GEN(w) != gen || (w & W_REFS) == 0)
+    if (!(w & W_ALLOC) || W_GEN(w) != gen || (w & W_REFS) == 0 || (sl->data.ifs && !ifs_too))
         return WSAENOTSOCK;
     *context = sl->data.context;
     return 0;
 }
+
+int ws2__handle_context(SOCKET s, DWORD_PTR *context) { return context_of(s, TRUE, context); }
+
+int ws2__handle_socket_context(SOCKET s, DWORD_PTR *context) { return context_of(s, FALSE, context); }
 
 void ws2__handle_set_destructor(SOCKET s, void (*destructor)(DWORD_PTR context)) {
     uint64_t gen;

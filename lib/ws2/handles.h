@@ -4,6 +4,11 @@
 #include "ws2.h"
 /* The provider context of an allocated (possibly closing) handle. */
 int ws2__handle_context(SOCKET s, DWORD_PTR *context);
+/* The same for WPUQuerySocketHandleContext: only handles made by
+ * WPUCreateSocketHandle have a context it answers; an IFS handle (made by
+ * WPUModifyIFSHandle) is WSAENOTSOCK, as the upcall's page says, so that a
+ * non-IFS layer never reads another provider's object as its own. */
+int ws2__handle_socket_context(SOCKET s, DWORD_PTR *context);
 /* Run destructor(context) when the slot is finally freed (the built-in base
  * provider ties its socket object's life to the handle's this way). */
 void ws2__handle_set_destructor(SOCKET s, void (*destructor)(DWORD_PTR context));

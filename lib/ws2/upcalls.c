@@ -38,7 +38,7 @@ int WSPAPI WPUQuerySocketHandleContext(SOCKET s, PDWORD_PTR lpContext, LPINT lpE
         *lpErrno = WSAEFAULT;
         return SOCKET_ERROR;
     }
-    int err = ws2__handle_context(s, lpContext);
+    int err = ws2__handle_socket_context(s, lpContext);
     if (err) {
         *lpErrno = err;
         return SOCKET_ERROR;
