@@ -115,10 +115,11 @@ static int install(const char *path, int nids, char **ids) {
     WSAPROTOCOL_INFOW *all = enum_all(&n);
     if (!all)
         return 1;
+    int rc = 1; /* every failure below goes through `out`, which frees all */
     const WSAPROTOCOL_INFOW *tcp = find(all, n, 1001);
     if (!tcp) {
         fprintf(stderr, "catalog: no entry 1001 to model the layered entry on\n");
-        return 1;
+        goto out;
     }
     WSAPROTOCOL_INFOW layered = *tcp;
     layered.ProtocolChain.ChainLen = LAYERED_PROTOCOL;
@@ -127,11 +128,10 @@ static int install(const char *path, int nids, char **ids) {
     widen("ws2posix passthrough (layered)", layered.szProtocol, WSAPROTOCOL_LEN + 1);
     if (WSCInstallProvider(&layered_guid, wpath, &layered, 1, &err) != 0) {
         fprintf(stderr, "catalog: WSCInstallProvider (layered entry) failed: %d\n", err);
-        return 1;
+        goto out;
     }
     free(all);
-    all = enum_all(&n);
-    if (!all)
+    if (!(all = enum_all(&n)))
         return 1;
     DWORD layered_id = 0;
     for (int i = 0; i < n; i++)
@@ -145,7 +145,7 @@ static int install(const char *path, int nids, char **ids) {
         if (!base || base->ProtocolChain.ChainLen != BASE_PROTOCOL) {
             fprintf(stderr, "catalog: %lu is not a base entry\n", (unsigned long)base_id);
             WSCDeinstallProvider(&layered_guid, &err);
-            return 1;
+            goto out;
         }
         WSAPROTOCOL_INFOW c = *base;
         char name[WSAPROTOCOL_LEN + 1], label[WSAPROTOCOL_LEN + 32];
@@ -161,13 +161,16 @@ static int install(const char *path, int nids, char **ids) {
     if (WSCInstallProvider(&chain_guid, wpath, chains, (DWORD)nchains, &err) != 0) {
         fprintf(stderr, "catalog: WSCInstallProvider (chains) failed: %d\n", err);
         WSCDeinstallProvider(&layered_guid, &err);
-        return 1;
+        goto out;
     }
     free(all);
-    all = enum_all(&n);
-    if (!all)
+    if (!(all = enum_all(&n)))
         return 1;
     DWORD *order = malloc((size_t)n * sizeof *order);
+    if (!order) {
+        fprintf(stderr, "catalog: out of memory\n");
+        goto out;
+    }
     int k = 0;
     for (int i = 0; i < n; i++)
         if (!memcmp(&all[i].ProviderId, &chain_guid, sizeof(GUID)))
@@ -177,13 +180,15 @@ static int install(const char *path, int nids, char **ids) {
             order[k++] = all[i].dwCatalogEntryId;
     int r = WSCWriteProviderOrder(order, (DWORD)n);
     free(order);
-    free(all);
     if (r != 0) {
         fprintf(stderr, "catalog: WSCWriteProviderOrder failed: %d\n", r);
-        return 1;
+        goto out;
     }
     printf("installed: layered entry %lu, %d chain(s) first in the catalog\n", (unsigned long)layered_id, nchains);
-    return 0;
+    rc = 0;
+out:
+    free(all);
+    return rc;
 }
 
 static int remove_lsp(void) {
@@ -198,6 +203,8 @@ static int remove_lsp(void) {
 
 static int order(int nids, char **ids) {
     DWORD *v = calloc((size_t)nids + 1, sizeof *v);
+    if (!v)
+        return 1;
     for (int i = 0; i < nids; i++)
         v[i] = (DWORD)strtoul(ids[i], NULL, 10);
     int r = WSCWriteProviderOrder(v, (DWORD)nids);
@@ -220,6 +227,10 @@ static int reset(void) {
     if (!all)
         return 1;
     DWORD *v = malloc((size_t)n * sizeof *v);
+    if (!v) {
+        free(all);
+        return 1;
+    }
     for (int i = 0; i < n; i++)
         v[i] = all[i].dwCatalogEntryId;
     for (int i = 1; i < n; i++) /* ascending ids: the default order */
