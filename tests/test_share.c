@@ -640,6 +640,7 @@ static void acceptex_aborted_by_last_close(int duplicate_first) {
 }
 
 Test(share, acceptex_aborted_by_last_close_original_first) { acceptex_aborted_by_last_close(0); }
+Test(share, acceptex_aborted_by_last_close_duplicate_first) { acceptex_aborted_by_last_close(1); }
 static void wsarecv(SOCKET s, WSAOVERLAPPED *ov, char *buf, ULONG len) {
     WSABUF wb = {len, buf};
     DWORD n = 0, f = 0;
@@ -669,6 +670,109 @@ Test(share, iocp_recv_on_duplicate_survives_original_close) {
     packet(port, &ov, 7, ERROR_CONNECTION_ABORTED, "the last close");
     closesocket(c);
     CloseHandle(port);
+}
+
+/* F284 for the handle closed first: its receive ends with the last handle
+ * (aborted, F124), through the port. */
+Test(share, iocp_recv_on_closed_handle_aborted_by_last_close) {
+    SOCKET c, srv;
+    tcp_pair(&c, &srv);
+    HANDLE port = port_for(srv, 7);
+    SOCKET d = duplicate_here(srv);
+    WSAOVERLAPPED ov;
+    char buf[8];
+    wsarecv(srv, &ov, buf, 4);
+    cr_assert_eq(closesocket(srv), 0);
+    no_packet(port, 200, "closing the handle that issued it");
+    cr_assert_eq(closesocket(d), 0);
+    packet(port, &ov, 7, ERROR_CONNECTION_ABORTED, "the last close");
+    closesocket(c);
+    CloseHandle(port);
+}
+/* F128: closing the very handle the AcceptEx was issued on does not cancel
+ * it either, while the other handle lives: it completes when a client
+ * comes, through the port (the closed handle's slot is kept for it). */
+Test(share, acceptex_on_closed_duplicate_completes) {
+    struct sockaddr_in a;
+    SOCKET l = listening(&a);
+    HANDLE port = port_for(l, 125);
+    SOCKET d = duplicate_here(l);
+    pending_accept p;
+    accept_ex(d, &p);
+    cr_assert_eq(closesocket(d), 0);
+    no_packet(port, 200, "closing the handle that issued it");
+    SOCKET c = connected_to(&a);
+    packet(port, &p.ov, 125, 0, "a client came");
+    still_talks(c, p.acc, "the connection AcceptEx took");
+    closesocket(c), closesocket(p.acc), closesocket(l);
+    no_packet(port, 0, "after the last close");
+    CloseHandle(port);
+}
+
+/* F284 for the handle closed first: its receive still gets the data that
+ * comes while the other handle lives (the facts say so of AcceptEx, F128,
+ * and of "an IOCP-associated operation issued via the duplicate", F284;
+ * nothing singles out a receive on the original: the rule is the same). */
+Test(share, iocp_recv_on_closed_handle_gets_data) {
+    SOCKET c, srv;
+    tcp_pair(&c, &srv);
+    HANDLE port = port_for(srv, 7);
+    SOCKET d = duplicate_here(srv);
+    WSAOVERLAPPED ov;
+    char buf[8] = {0};
+    wsarecv(srv, &ov, buf, 4);
+    cr_assert_eq(closesocket(srv), 0);
+    no_packet(port, 200, "closing the handle that issued it");
+    cr_assert_eq(send(c, "ping", 4, 0), 4);
+    cr_expect_eq(packet(port, &ov, 7, 0, "data came"), 4);
+    cr_expect_eq(memcmp(buf, "ping", 4), 0);
+    still_talks(c, d, "the other handle");
+    closesocket(d), closesocket(c);
+    no_packet(port, 0, "after the last close");
+    CloseHandle(port);
+}
+
+/* F169, F179: a select or WSAPoll blocked on the handle being closed is
+ * woken (the socket readable / POLLNVAL); the other handle keeps the
+ * connection. */
+static void *poll_call(void *arg) {
+    blocked *b = arg;
+    WSAPOLLFD fd = {b->s, POLLRDNORM, 0};
+    b->r = WSAPoll(&fd, 1, -1);
+    b->err = fd.revents;
+    atomic_store(&b->done, 1);
+    return NULL;
+}
+
+Test(share, close_wakes_only_its_select) {
+    SOCKET c, srv;
+    tcp_pair(&c, &srv);
+    SOCKET d = duplicate_here(srv);
+    blocked b;
+    block_in(&b, srv, B_SELECT);
+    cr_assert_eq(closesocket(srv), 0);
+    cr_assert(ends_within(&b, 3000), "the select was not woken");
+    cr_expect_eq(b.r, 1, "%d (%d)", b.r, b.err);
+    still_talks(c, d, "the other handle");
+    closesocket(d), closesocket(c);
+}
+
+Test(share, close_wakes_only_its_wsapoll) {
+    SOCKET c, srv;
+    tcp_pair(&c, &srv);
+    SOCKET d = duplicate_here(srv);
+    blocked b;
+    memset(&b, 0, sizeof b);
+    b.s = srv;
+    cr_assert_eq(pthread_create(&b.th, NULL, poll_call, &b), 0);
+    usleep(100 * 1000);
+    cr_assert_not(atomic_load(&b.done));
+    cr_assert_eq(closesocket(srv), 0);
+    cr_assert(ends_within(&b, 3000), "WSAPoll was not woken");
+    cr_expect_eq(b.r, 1);
+    cr_expect_eq(b.err, POLLNVAL, "revents %#x", b.err);
+    still_talks(c, d, "the other handle");
+    closesocket(d), closesocket(c);
 }
 
 /* TF_REUSE_SOCKET on the original: it gets a new socket of its own and is

@@ -9,7 +9,9 @@
  * queues (so->ovl) and the wants (so->ovl_want) are touched on the loop
  * thread only. A queued operation holds a reference on its socket, so the
  * socket outlives it; closesocket (wsp__ovl_abort) completes whatever is
- * still queued, each exactly once, with the code Windows gives.
+ * still queued, each exactly once, with the code Windows gives: the close
+ * of the last handle onto the socket, when it was duplicated in this
+ * process (`aborting`, F128, F284; share.c).
  *
  * Fact ids (F...) refer to shared/reference/windows-behaviour.md.
  */
@@ -332,7 +334,7 @@ static void put_addr(char *area, DWORD size, const char *addr, int len) {
 static int attempt_accept(op *o) {
     char peer[SYS_W_SOCKADDR_MAX], local[SYS_W_SOCKADDR_MAX];
     int peerlen = sizeof peer, locallen = sizeof local, fd;
-    if (atomic_load(&o->acceptor->closing))
+    if (atomic_load(&o->acceptor->aborting))
         return WSA_OPERATION_ABORTED; /* F127: the accept socket was closed */
     int err = sys__accept(o->so->fd, peer, &peerlen, &fd);
     if (err)
@@ -518,9 +520,9 @@ static void run_queue(wsp__sock *so, int dir) {
          * whatever was queued behind it ends aborted. */
         if (!err && o->kind == OP_TRANSMIT && wsp__xmit_reuse_due(o->xmit))
             err = wsp__sock_reuse(so);
-        /* Closed under the attempt: the close's shutdown makes sends fail
-         * and receives see an end; either is the close's abort. */
-        if (err != RETARGET && atomic_load(&so->closing) && (err || (o->kind == OP_RECV && o->done == 0)))
+        /* Closed for good under the attempt: the close's shutdown makes
+         * sends fail and receives see an end; either is the close's abort. */
+        if (err != RETARGET && atomic_load(&so->aborting) && (err || (o->kind == OP_RECV && o->done == 0)))
             err = abort_code(o);
         if (err == RETARGET) {
             wsp__sock *l = o->so;
@@ -536,7 +538,7 @@ static void run_queue(wsp__sock *so, int dir) {
 }
 
 static void abort_all(wsp__sock *so) {
-    drain(so); /* enqueue sees `closing`: aborted at once */
+    drain(so); /* enqueue sees `aborting`: aborted at once */
     ovl_state *st = so->ovl;
     if (!st)
         return;
@@ -548,11 +550,11 @@ static void abort_all(wsp__sock *so) {
 }
 
 /* Loop thread: o joins its socket's queue (or ends at once if the socket
- * is closing). Consumes o's reference on o->so. */
+ * is closed for good). Consumes o's reference on o->so. */
 static void enqueue(op *o) {
     wsp__sock *so = o->so;
     ovl_state *st;
-    if (atomic_load(&so->closing)) {
+    if (atomic_load(&so->aborting)) {
         finish(o, abort_code(o));
         return;
     }
@@ -598,7 +600,7 @@ void wsp__ovl_ready(wsp__sock *so, int ready) {
         wsp__ready_update(so);
         return;
     }
-    if (atomic_load(&so->closing)) {
+    if (atomic_load(&so->aborting)) {
         abort_all(so);
     } else {
         if (ready & (WSP__READY_READ | WSP__READY_PRI | WSP__READY_HUP | WSP__READY_ERR)) {
@@ -643,10 +645,10 @@ void wsp__ovl_reset(wsp__sock *so) {
 
 void wsp__ovl_abort(wsp__sock *so) {
     if (!atomic_load(&so->ovl_queued[DIR_READ]) && !atomic_load(&so->ovl_queued[DIR_WRITE]))
-        return; /* an operation still on its way to the loop sees `closing` there */
+        return; /* an operation still on its way to the loop sees `aborting` there */
     abort_req *r = malloc(sizeof *r);
     if (!r)
-        return; /* the close's shutdown wakes the watch, which sees `closing` */
+        return; /* the close's shutdown (a socket never duplicated) wakes the watch, which sees `aborting` */
     r->req.run = on_abort;
     r->so = so;
     /* The handle is being closed: its slot, where its completion port is
@@ -676,7 +678,7 @@ static int hand_over(op *o) {
     while (!atomic_compare_exchange_weak(&so->ovl_inbox, &head, o));
     /* A closesocket under way may have taken the inbox already (its abort
      * drains it on the loop): then the loop must look again. */
-    if (o->dir == DIR_READ && !is_oob_recv(o) && atomic_load(&so->ovl_armed) && !atomic_load(&so->closing))
+    if (o->dir == DIR_READ && !is_oob_recv(o) && atomic_load(&so->ovl_armed) && !atomic_load(&so->aborting))
         return 0;
     if (atomic_exchange(&so->ovl_drain_queued, 1))
         return 0;

@@ -76,8 +76,9 @@ void wsp__ovl_complete_on(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETI
  * before the structure went back to its owner. */
 HANDLE wsp__ovl_complete_request(LPWSAOVERLAPPED ov, int err, DWORD bytes);
 
-/* WSPCloseSocket: complete every pending operation of so (aborted), on the
- * loop thread. */
+/* The last handle onto so's socket is closed (`aborting` set: WSPCloseSocket,
+ * share.c): complete every pending operation of so (aborted), on the loop
+ * thread. */
 void wsp__ovl_abort(wsp__sock *so);
 /* Loop thread, TF_REUSE_SOCKET (reuse.c): complete every pending operation
  * of so (aborted) and stop polling for them, before its descriptor is

@@ -23,7 +23,9 @@
  * closesocket from another thread during select/WSAPoll: every socket in
  * the sets is held by a reference for the whole call, so the descriptor
  * stays open (never reused) until select returns. WSPCloseSocket marks the
- * socket closing and shuts the descriptor down, which wakes poll. The socket
+ * socket closing and shuts the descriptor down, which wakes poll (or, for a
+ * duplicated socket, whose descriptor other handles keep using, sets its
+ * wake eventfd, which the wait polls too). The socket
  * then counts as readable in readfds (F169) and as POLLNVAL in WSAPoll
  * (F179); in writefds/exceptfds only, it is not ready, and if nothing else
  * is, select fails with WSAENOTSOCK (F169). A socket that sat out a wait
@@ -181,8 +183,9 @@ static int look(item *items, size_t n, sys_pollfd_t *pfds, ready_fn ready, int *
 /* Wait until some item is ready (ready() says which) or timeout_ms has
  * passed (-1: forever). 0 or a WSA code. */
 static int wait_items(item *items, size_t n, int timeout_ms, ready_fn ready) {
-    sys_pollfd_t stack[STACK_ITEMS + 1];
-    sys_pollfd_t *pfds = n <= STACK_ITEMS ? stack : calloc(n + 1, sizeof *pfds);
+    /* the items, the APC eventfd, and the items' wake eventfds */
+    sys_pollfd_t stack[2 * STACK_ITEMS + 1];
+    sys_pollfd_t *pfds = n <= STACK_ITEMS ? stack : calloc(2 * n + 1, sizeof *pfds);
     if (!pfds)
         return WSAENOBUFS;
     int apc_fd = -2; /* asked for at the first wait */
@@ -210,8 +213,12 @@ static int wait_items(item *items, size_t n, int timeout_ms, ready_fn ready) {
         if (apc_fd == -2)
             apc_fd = wsp__own_dispatcher ? ws2__apc_wake_fd() : -1;
         pfds[n] = (sys_pollfd_t){.fd = apc_fd, .w_events = POLLRDNORM};
+        uint32_t np = (uint32_t)n + 1;
+        for (size_t i = 0; i < n; i++)
+            if (items[i].so && wsp__wake_fd(items[i].so) >= 0)
+                pfds[np++] = (sys_pollfd_t){.fd = wsp__wake_fd(items[i].so), .w_events = POLLRDNORM};
         int count;
-        if ((err = sys__poll(pfds, (uint32_t)n + (apc_fd >= 0), slice, &count)) != 0)
+        if ((err = sys__poll(pfds, np, slice, &count)) != 0)
             break;
         if (apc_fd >= 0 && pfds[n].w_revents)
             ws2__apc_run(); /* then look again, and wait on */
