@@ -1050,9 +1050,8 @@ static void accept_through(SOCKET l, const struct sockaddr_in *a, HANDLE port, U
 /* F291 (Wine's test_completion_port): the original listener associated,
  * AcceptEx issued on its duplicate completes through the original's port
  * with its key; the duplicate cannot take a second port (one association
- * per socket). (Not tested: an operation on the duplicate after the
- * original's closesocket; that close may shut the shared descriptor down,
- * see the README's known differences.) */
+ * per socket). Operations on the duplicate after the original's
+ * closesocket (F128, F284): tests/test_share.c. */
 Test(iocp, duplicate_completes_through_original_port) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
