@@ -33,14 +33,18 @@ wsp__sock *wsp__sock_get(SOCKET s, LPINT err) {
 wsp__sock *wsp__sock_get_other(SOCKET s, LPINT err) {
     if (!wsp__own_dispatcher)
         return wsp__sock_get(s, err);
-    ws2__socket *h = ws2__handle_hold(s);
-    if (!h) {
+    /* A quick look (ws2/handles.h) keeps the slot from being freed while
+     * the reference is taken, and the owner check keeps another provider's
+     * handle (a slot reused meanwhile by a layer, say) from being read as
+     * ours: WSAENOTSOCK. */
+    unsigned ticket = ws2__handle_quick_begin();
+    ws2__socket *h = ws2__handle_peek(s, wsp__sock_handle_gone);
+    wsp__sock *so = h ? (wsp__sock *)h->context : NULL;
+    if (so)
+        atomic_fetch_add_explicit(&so->refs, 1, memory_order_relaxed);
+    ws2__handle_quick_end(ticket);
+    if (!so)
         *err = WSAENOTSOCK;
-        return NULL;
-    }
-    wsp__sock *so = (wsp__sock *)h->context;
-    atomic_fetch_add_explicit(&so->refs, 1, memory_order_relaxed);
-    ws2__handle_put(s);
     return so;
 }
 

@@ -126,9 +126,10 @@ wsp__sock *wsp__sock_get(SOCKET s, LPINT err);
 /* The same for a handle nobody holds for this call (WSAPoll's sockets, and
  * the extension functions' (AcceptEx, ConnectEx, DisconnectEx, WSARecvMsg,
  * TransmitFile, TransmitPackets), which programs call through the pointer
- * SIO_GET_EXTENSION_FUNCTION_POINTER gave, not through the dispatcher): its
- * slot is held while the reference is taken, so that a closesocket
- * meanwhile cannot free the socket (or reuse its slot) under us. */
+ * SIO_GET_EXTENSION_FUNCTION_POINTER gave, not through the dispatcher): the
+ * reference is taken in a quick look (ws2/handles.h), so that a closesocket
+ * meanwhile cannot free the socket (or reuse its slot) under us, and only
+ * for a handle of ours (another provider's is WSAENOTSOCK). */
 wsp__sock *wsp__sock_get_other(SOCKET s, LPINT err);
 void wsp__sock_put(wsp__sock *so);
 void wsp__sock_handle_gone(DWORD_PTR context);
