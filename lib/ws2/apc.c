@@ -2,24 +2,13 @@
  * Per-thread completion-routine (user APC) queues and the upcalls that reach
  * them. See apc.h for the model; the waits themselves live in events.c.
  *
- * No lock: the loop thread queues completions while the owner runs them,
- * and a mutex between the two made one of them sleep in futex(2) many
- * times a second (overlapped echo). Other threads push onto an atomic
- * stack (inbox); only the owner takes from it, the whole stack at once,
- * into its private FIFO, oldest first, and runs the FIFO one routine at a
- * time (a routine that waits alertably itself runs the next ones).
- *
- * Invariant: the eventfd is set whenever the inbox or the FIFO is
- * non-empty, except after the thread queued to itself (an overlapped call
- * that completed at once): the thread is not waiting then, and every wait
- * asks for the eventfd (ws2__apc_wake_fd) before it polls, which sets it if
- * anything is pending. That saves an eventfd write and read per immediate
- * completion. `signalled` says whether the eventfd is set: CLEAR -> SETTING
- * (one pusher wins, writes the eventfd) -> SET; the owner, finding nothing
- * to run, turns SET back to CLEAR and reads the eventfd empty (never while
- * SETTING, so that no write lands after its read), then looks at the inbox
- * once more: a push it missed either found `signalled` CLEAR (and sets it
- * again) or is visible to that look.
+ * Invariant: a queue's eventfd is set (`signalled`) only while its FIFO is
+ * non-empty, and is set whenever the FIFO is non-empty except after the
+ * thread queued to itself (an overlapped call that completed at once):
+ * the thread is not waiting then, and every wait asks for the eventfd
+ * (ws2__apc_wake_fd) before it polls, which sets it if anything is queued.
+ * That saves an eventfd write and read per immediate completion. Both
+ * change together under the queue's lock.
  */
 #include "ws2.h"
 #include "apc.h"
@@ -30,8 +19,6 @@
 
 #define APC_MAGIC 0x43504171u /* "qAPC" */
 
-enum { CLEAR, SETTING, SET };
-
 typedef struct apc_node {
     struct apc_node *next;
     LPWSAUSERAPC routine;
@@ -41,11 +28,11 @@ typedef struct apc_node {
 struct ws2__apc_queue {
     uint32_t magic;
     _Atomic int refs;
-    int fd;                      /* eventfd: readable while signalled */
-    _Atomic int exited;          /* the owning thread is gone: routines are refused */
-    _Atomic(apc_node *) inbox;   /* pushed by anyone, newest first */
-    _Alignas(64) _Atomic int signalled; /* CLEAR, SETTING or SET (above) */
-    apc_node *head, *tail;       /* the owner's FIFO, taken from the inbox */
+    pthread_mutex_t lock;
+    int fd;          /* eventfd: readable while signalled */
+    BOOL signalled;  /* fd set: head != NULL (see the invariant above) */
+    BOOL exited;     /* the owning thread is gone: routines are refused */
+    apc_node *head, *tail;
 };
 
 static _Thread_local ws2__apc_queue *current;
@@ -66,8 +53,8 @@ static void queue_put(ws2__apc_queue *q) {
         return;
     q->magic = 0;
     free_nodes(q->head);
-    free_nodes(atomic_load(&q->inbox)); /* queued after the owner exited */
     sys__close(q->fd);
+    pthread_mutex_destroy(&q->lock);
     free(q);
 }
 
@@ -75,12 +62,15 @@ static void queue_put(ws2__apc_queue *q) {
  * thread's user APCs when it exits); later ones are refused. */
 static void thread_exit(void *arg) {
     ws2__apc_queue *q = arg;
-    atomic_store(&q->exited, 1);
-    free_nodes(q->head);
+    pthread_mutex_lock(&q->lock);
+    q->exited = TRUE;
+    apc_node *pending = q->head;
     q->head = q->tail = NULL;
-    free_nodes(atomic_exchange(&q->inbox, NULL)); /* later pushes: queue_put frees them */
-    if (atomic_exchange(&q->signalled, CLEAR) != CLEAR)
+    if (q->signalled)
         sys__eventfd_drain(q->fd);
+    q->signalled = FALSE;
+    pthread_mutex_unlock(&q->lock);
+    free_nodes(pending);
     if (current == q)
         current = NULL;
     queue_put(q);
@@ -103,6 +93,7 @@ static ws2__apc_queue *queue_current(void) {
         free(q);
         return NULL;
     }
+    pthread_mutex_init(&q->lock, NULL);
     q->magic = APC_MAGIC;
     atomic_init(&q->refs, 1); /* the thread's own */
     if (pthread_setspecific(exit_key, q) != 0) {
@@ -122,56 +113,17 @@ static ws2__apc_queue *queue_of(LPWSATHREADID id) {
     return q && q->magic == APC_MAGIC ? q : NULL;
 }
 
-/* Owner only: anything pending, in the FIFO or the inbox? */
-static BOOL pending(ws2__apc_queue *q) { return q->head || atomic_load(&q->inbox); }
-
-/* Set the eventfd unless it is set or being set. */
-static void signal_queue(ws2__apc_queue *q) {
-    int clear = CLEAR;
-    if (atomic_load(&q->signalled) == CLEAR && /* seq_cst: after the push */
-        atomic_compare_exchange_strong(&q->signalled, &clear, SETTING)) {
-        sys__eventfd_signal(q->fd);
-        atomic_store(&q->signalled, SET);
-    }
-}
-
-/* Owner only, nothing left to run: the eventfd read empty if it is SET. A
- * SETTING is left alone: its pusher's node is in the inbox already (the
- * caller looks there next), and once its write lands the state is SET, to
- * be cleared by the run that follows (at worst one wake-up for nothing). */
-static void unsignal_queue(ws2__apc_queue *q) {
-    int set = SET;
-    if (atomic_load(&q->signalled) == SET && atomic_compare_exchange_strong(&q->signalled, &set, CLEAR))
-        sys__eventfd_drain(q->fd);
-}
-
 int ws2__apc_wake_fd(void) {
     ws2__apc_queue *q = queue_current();
     if (!q)
         return -1;
-    if (pending(q))
-        signal_queue(q); /* queued by this thread to itself */
-    return q->fd;
-}
-
-/* Owner only: the inbox, oldest first, appended to the FIFO. */
-static void take_inbox(ws2__apc_queue *q) {
-    if (!atomic_load(&q->inbox))
-        return; /* the usual case: no locked instruction */
-    apc_node *n = atomic_exchange(&q->inbox, NULL), *fifo = NULL, *last = n;
-    while (n) {
-        apc_node *next = n->next;
-        n->next = fifo;
-        fifo = n;
-        n = next;
+    pthread_mutex_lock(&q->lock);
+    if (q->head && !q->signalled) {
+        sys__eventfd_signal(q->fd); /* queued by this thread to itself */
+        q->signalled = TRUE;
     }
-    if (!fifo)
-        return;
-    if (q->tail)
-        q->tail->next = fifo;
-    else
-        q->head = fifo;
-    q->tail = last;
+    pthread_mutex_unlock(&q->lock);
+    return q->fd;
 }
 
 int ws2__apc_run(void) {
@@ -180,23 +132,24 @@ int ws2__apc_run(void) {
     if (!q)
         return 0; /* nobody could have queued to a thread without a queue */
     for (;;) {
-        if (!q->head)
-            take_inbox(q);
-        if (!q->head) {
-            /* Nothing to run: clear the eventfd, then look once more. */
-            unsignal_queue(q);
-            take_inbox(q);
-            if (!q->head)
-                return ran;
-        }
+        pthread_mutex_lock(&q->lock);
         apc_node *n = q->head;
-        q->head = n->next;
-        if (!q->head)
-            q->tail = NULL;
+        if (n) {
+            q->head = n->next;
+            if (!q->head) {
+                q->tail = NULL;
+                if (q->signalled)
+                    sys__eventfd_drain(q->fd);
+                q->signalled = FALSE;
+            }
+        }
+        pthread_mutex_unlock(&q->lock);
+        if (!n)
+            return ran;
         LPWSAUSERAPC routine = n->routine;
         DWORD_PTR context = n->context;
         free(n);
-        routine(context); /* it may queue more, or wait alertably itself */
+        routine(context); /* outside the lock: it may queue more, or wait */
         ran++;
     }
 }
@@ -206,10 +159,13 @@ BOOL ws2__apc_quiet(void) {
     if (!q)
         return TRUE;
     /* Acquire: pairs with the release of the last WPUCloseThread, after
-     * which whatever its holder queued is visible in the inbox. */
+     * which whatever its holder queued is visible in head. */
     if (atomic_load_explicit(&q->refs, memory_order_acquire) != 1)
         return FALSE;
-    return !pending(q);
+    pthread_mutex_lock(&q->lock);
+    BOOL empty = q->head == NULL;
+    pthread_mutex_unlock(&q->lock);
+    return empty;
 }
 
 int ws2__apc_open_current(LPWSATHREADID id) {
@@ -239,21 +195,30 @@ int ws2__apc_queue_to(LPWSATHREADID id, LPWSAUSERAPC routine, DWORD_PTR context)
     ws2__apc_queue *q = queue_of(id);
     if (!q || !routine)
         return WSAEFAULT;
-    if (atomic_load(&q->exited))
-        return WSAEFAULT;
     apc_node *n = malloc(sizeof *n);
     if (!n)
         return WSAENOBUFS;
+    n->next = NULL;
     n->routine = routine;
     n->context = context;
-    apc_node *head = atomic_load_explicit(&q->inbox, memory_order_relaxed);
-    do
-        n->next = head;
-    while (!atomic_compare_exchange_weak(&q->inbox, &head, n));
+    pthread_mutex_lock(&q->lock);
+    if (q->exited) {
+        pthread_mutex_unlock(&q->lock);
+        free(n);
+        return WSAEFAULT;
+    }
+    if (q->tail)
+        q->tail->next = n;
+    else
+        q->head = n;
+    q->tail = n;
     /* Another thread's queue: wake it. Our own: we are not waiting, and
      * our next wait sets the eventfd itself (ws2__apc_wake_fd). */
-    if (q != current)
-        signal_queue(q);
+    if (!q->signalled && q != current) {
+        sys__eventfd_signal(q->fd);
+        q->signalled = TRUE;
+    }
+    pthread_mutex_unlock(&q->lock);
     return 0;
 }
 
@@ -263,7 +228,9 @@ void ws2__apc_cleanup(void) {
         return;
     /* Only this thread adds references to its own queue, so one reference
      * now means no WSATHREADID is open on it. */
-    BOOL idle = !pending(q) && atomic_load(&q->refs) == 1;
+    pthread_mutex_lock(&q->lock);
+    BOOL idle = !q->head && atomic_load(&q->refs) == 1;
+    pthread_mutex_unlock(&q->lock);
     if (!idle)
         return;
     pthread_setspecific(exit_key, NULL);
