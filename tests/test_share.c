@@ -603,24 +603,29 @@ static void accept_ex(SOCKET l, pending_accept *p) {
 }
 
 /* F128 (Wine's test_completion_port): AcceptEx issued on the duplicate of a
- * listener whose original is associated; closing the original does not
- * cancel it: it completes when a client comes. */
-Test(share, acceptex_on_duplicate_survives_original_close) {
+ * listener whose original is associated. Closing one handle alone, the
+ * original or the very handle the AcceptEx was issued on, does not cancel
+ * it while the other lives: it completes when a client comes, through the
+ * port (a closed issuer's slot is kept for it). */
+static void acceptex_survives_one_close(BOOL close_issuer) {
     struct sockaddr_in a;
     SOCKET l = listening(&a);
     HANDLE port = port_for(l, 125);
     SOCKET d = duplicate_here(l);
     pending_accept p;
     accept_ex(d, &p);
-    cr_assert_eq(closesocket(l), 0);
-    no_packet(port, 200, "closing the original");
+    cr_assert_eq(closesocket(close_issuer ? d : l), 0);
+    no_packet(port, 200, close_issuer ? "closing the handle that issued it" : "closing the original");
     SOCKET c = connected_to(&a);
     packet(port, &p.ov, 125, 0, "a client came");
     still_talks(c, p.acc, "the connection AcceptEx took");
-    closesocket(c), closesocket(p.acc), closesocket(d);
+    closesocket(c), closesocket(p.acc), closesocket(close_issuer ? l : d);
     no_packet(port, 0, "after the last close");
     CloseHandle(port);
 }
+
+Test(share, acceptex_on_duplicate_survives_original_close) { acceptex_survives_one_close(FALSE); }
+Test(share, acceptex_on_closed_duplicate_completes) { acceptex_survives_one_close(TRUE); }
 
 /* F128: closing either handle alone does not cancel the AcceptEx; closing
  * the last one aborts it (ERROR_OPERATION_ABORTED), through the port. */
@@ -689,26 +694,6 @@ Test(share, iocp_recv_on_closed_handle_aborted_by_last_close) {
     closesocket(c);
     CloseHandle(port);
 }
-/* F128: closing the very handle the AcceptEx was issued on does not cancel
- * it either, while the other handle lives: it completes when a client
- * comes, through the port (the closed handle's slot is kept for it). */
-Test(share, acceptex_on_closed_duplicate_completes) {
-    struct sockaddr_in a;
-    SOCKET l = listening(&a);
-    HANDLE port = port_for(l, 125);
-    SOCKET d = duplicate_here(l);
-    pending_accept p;
-    accept_ex(d, &p);
-    cr_assert_eq(closesocket(d), 0);
-    no_packet(port, 200, "closing the handle that issued it");
-    SOCKET c = connected_to(&a);
-    packet(port, &p.ov, 125, 0, "a client came");
-    still_talks(c, p.acc, "the connection AcceptEx took");
-    closesocket(c), closesocket(p.acc), closesocket(l);
-    no_packet(port, 0, "after the last close");
-    CloseHandle(port);
-}
-
 /* F284 for the handle closed first: its receive still gets the data that
  * comes while the other handle lives (the facts say so of AcceptEx, F128,
  * and of "an IOCP-associated operation issued via the duplicate", F284;
