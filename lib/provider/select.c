@@ -325,6 +325,9 @@ int WSPAPI wsp__WSPSelect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *e
     }
     int ms = ms_of(timeout);
     if (quick) {
+        /* Timeout 0: one look, and no completion routine runs inside the
+         * quick look (one that closed a socket would wait for this look to
+         * end: handles.h). */
         if (!err)
             err = wait_items(items, n, 0, select_ready);
         BOOL done = err || ms == 0;
