@@ -294,6 +294,46 @@ static void exchange(SOCKET acc, SOCKET peer, const char *msg) {
     WSACloseEvent(ov.hEvent);
 }
 
+/* Wait up to a second for the network events in `want` on s (any of them
+ * reported together with others); what was reported, accumulated. */
+static long events_until(SOCKET s, WSAEVENT e, long want) {
+    long seen = 0;
+    for (int i = 0; i < 10 && !(seen & want); i++) {
+        if (WSAWaitForMultipleEvents(1, &e, FALSE, 100, FALSE) != WSA_WAIT_EVENT_0)
+            continue;
+        WSANETWORKEVENTS ev;
+        cr_assert_eq(WSAEnumNetworkEvents(s, e, &ev), 0, "%d", WSAGetLastError());
+        seen |= ev.lNetworkEvents;
+    }
+    return seen;
+}
+
+/* An accept socket event-selected before AcceptEx: the registration belongs
+ * to the handle, so once AcceptEx has completed it reports the connection's
+ * events: FD_READ when data comes, FD_CLOSE when the peer closes. The
+ * connection takes the accept socket's own descriptor number (reuse.c), so
+ * the watch is never left on a closed descriptor. (Before, the accept socket
+ * got the connection's new number and the registration stayed blind.) */
+Test(extensions, acceptex_into_event_selected_socket) {
+    struct sockaddr_in a;
+    SOCKET l = listener(&a);
+    SOCKET acc = socket(AF_INET, SOCK_STREAM, 0);
+    WSAEVENT e = WSACreateEvent();
+    cr_assert_eq(WSAEventSelect(acc, e, FD_READ | FD_CLOSE), 0, "%d", WSAGetLastError());
+    SOCKET c = accept_into(l, &a, acc);
+    cr_assert_eq(send(c, "hello", 5, 0), 5);
+    cr_assert(events_until(acc, e, FD_READ) & FD_READ, "FD_READ after AcceptEx");
+    char buf[8];
+    cr_assert_eq(recv(acc, buf, sizeof buf, 0), 5, "%d", WSAGetLastError());
+    cr_assert_eq(memcmp(buf, "hello", 5), 0);
+    closesocket(c);
+    cr_assert(events_until(acc, e, FD_CLOSE) & FD_CLOSE, "FD_CLOSE after the peer closed");
+    cr_assert_eq(recv(acc, buf, sizeof buf, 0), 0);
+    WSACloseEvent(e);
+    closesocket(acc);
+    closesocket(l);
+}
+
 /* DisconnectEx(TF_REUSE_SOCKET): the connection ends (the peer reads its
  * end) and, once the call has completed, the same handle is the accept
  * socket of a second AcceptEx, as the DisconnectEx page documents. */

@@ -340,11 +340,11 @@ static int attempt_accept(op *o) {
     if (err)
         return err;
     wsp__sock *a = o->acceptor;
-    int old = a->fd;
-    a->fd = fd;
-    sys__close(old);
+    if ((err = wsp__sock_adopt(a, fd)) != 0)
+        return err;
     atomic_store(&a->state, WSP__S_CONNECTED);
-    if (sys__getsockname(fd, local, &locallen) != 0)
+    wsp__evsel_reenable(a, WSP__EVSEL_STATE); /* an event selection follows the state */
+    if (sys__getsockname(a->fd, local, &locallen) != 0)
         locallen = 0;
     if (o->locallen && locallen)
         put_addr(o->out + o->recvlen, o->locallen, local, locallen);

@@ -107,3 +107,39 @@ int wsp__sock_reuse(wsp__sock *so) {
         wsp__evsel_reenable(so, WSP__EVSEL_STATE); /* what is watched follows the state */
     return r.err;
 }
+
+/* AcceptEx: the accepted connection becomes the accept socket under the
+ * accept socket's own descriptor number, as a renewal does (above): a thread
+ * inside a call on it, or a watch on it, never meets a closed or reused
+ * number, and so->fd is never written. On the loop thread a watch the
+ * socket had (WSAEventSelect before AcceptEx) is closed first and opened
+ * again, on the connection, with the same interest. */
+typedef struct {
+    wsp__sock *so;
+    int fd;    /* the accepted connection, consumed */
+    BOOL loop; /* on the loop thread (else the loop is down: no watch is kept) */
+    int err;
+} adoption;
+
+static void adopt_swap(void *arg) {
+    adoption *r = arg;
+    wsp__sock *so = r->so;
+    struct wsp__watch *w = r->loop ? so->watch : NULL;
+    if (w) {
+        so->watch = NULL;
+        wsp__watch_close(w, NULL, NULL);
+    }
+    r->err = sys__dup_onto(r->fd, so->fd);
+    if (w)
+        wsp__ready_update(so); /* the same interest, on whichever socket is there */
+}
+
+int wsp__sock_adopt(wsp__sock *so, int fd) {
+    adoption r = {.so = so, .fd = fd, .loop = TRUE};
+    wsp__kblock_never(so); /* the connection is O_NONBLOCK, as every descriptor of the seam */
+    if (wsp__loop_call(adopt_swap, &r) != 0) {
+        r.loop = FALSE;
+        adopt_swap(&r);
+    }
+    return r.err;
+}

@@ -140,6 +140,9 @@ SOCKET wsp__sock_publish(wsp__sock *so, DWORD catalog_id, LPINT err);
  * socket under the same descriptor number: 0 or a WSA error. Not from
  * inside one of so's overlapped operations on the loop thread. */
 int wsp__sock_reuse(wsp__sock *so);
+/* AcceptEx (overlapped.c): the accepted connection fd (consumed) becomes
+ * so's socket under so's own descriptor number (reuse.c). 0 or a WSA code. */
+int wsp__sock_adopt(wsp__sock *so, int fd);
 
 /* Thread state: a blocking call of this thread is in progress. */
 extern _Thread_local int wsp__blocking __attribute__((tls_model("initial-exec")));
