@@ -135,8 +135,10 @@ static void adopt_swap(void *arg) {
 }
 
 int wsp__sock_adopt(wsp__sock *so, int fd) {
+    /* The connection is O_NONBLOCK, as every descriptor of the seam, which
+     * is what kblock OFF (the accept socket never received) says: a later
+     * blocking receive may still switch it to waiting in the kernel (io.c). */
     adoption r = {.so = so, .fd = fd, .loop = TRUE};
-    wsp__kblock_never(so); /* the connection is O_NONBLOCK, as every descriptor of the seam */
     if (wsp__loop_call(adopt_swap, &r) != 0) {
         r.loop = FALSE;
         adopt_swap(&r);
