@@ -214,9 +214,11 @@ static int wait_items(item *items, size_t n, int timeout_ms, ready_fn ready) {
             apc_fd = wsp__own_dispatcher ? ws2__apc_wake_fd() : -1;
         pfds[n] = (sys_pollfd_t){.fd = apc_fd, .w_events = POLLRDNORM};
         uint32_t np = (uint32_t)n + 1;
-        for (size_t i = 0; i < n; i++)
-            if (items[i].so && wsp__wake_fd(items[i].so) >= 0)
-                pfds[np++] = (sys_pollfd_t){.fd = wsp__wake_fd(items[i].so), .w_events = POLLRDNORM};
+        for (size_t i = 0; i < n; i++) {
+            int wake = items[i].so ? wsp__wake_fd(items[i].so) : -1;
+            if (wake >= 0)
+                pfds[np++] = (sys_pollfd_t){.fd = wake, .w_events = POLLRDNORM};
+        }
         int count;
         if ((err = sys__poll(pfds, np, slice, &count)) != 0)
             break;
@@ -312,8 +314,7 @@ int WSPAPI wsp__WSPSelect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *e
             if (quick) {
                 /* Only our own sockets: another provider's handle has some
                  * other context (F155: WSAENOTSOCK). */
-                ws2__socket *h = ws2__handle_peek(socks[n], wsp__sock_handle_gone);
-                items[n].so = h ? (wsp__sock *)h->context : NULL;
+                items[n].so = wsp__sock_peek(socks[n]);
             } else {
                 items[n].so = wsp__sock_get(socks[n], &e);
             }

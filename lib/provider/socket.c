@@ -30,6 +30,11 @@ wsp__sock *wsp__sock_get(SOCKET s, LPINT err) {
     return so;
 }
 
+wsp__sock *wsp__sock_peek(SOCKET s) {
+    ws2__socket *h = ws2__handle_peek(s, wsp__sock_handle_gone);
+    return h ? (wsp__sock *)h->context : NULL;
+}
+
 wsp__sock *wsp__sock_get_other(SOCKET s, LPINT err) {
     if (!wsp__own_dispatcher)
         return wsp__sock_get(s, err);
@@ -38,8 +43,7 @@ wsp__sock *wsp__sock_get_other(SOCKET s, LPINT err) {
      * handle (a slot reused meanwhile by a layer, say) from being read as
      * ours: WSAENOTSOCK. */
     unsigned ticket = ws2__handle_quick_begin();
-    ws2__socket *h = ws2__handle_peek(s, wsp__sock_handle_gone);
-    wsp__sock *so = h ? (wsp__sock *)h->context : NULL;
+    wsp__sock *so = wsp__sock_peek(s);
     if (so)
         atomic_fetch_add_explicit(&so->refs, 1, memory_order_relaxed);
     ws2__handle_quick_end(ticket);

@@ -131,6 +131,9 @@ wsp__sock *wsp__sock_get(SOCKET s, LPINT err);
  * meanwhile cannot free the socket (or reuse its slot) under us, and only
  * for a handle of ours (another provider's is WSAENOTSOCK). */
 wsp__sock *wsp__sock_get_other(SOCKET s, LPINT err);
+/* Inside a quick look (ws2/handles.h), own dispatcher only: the socket
+ * behind a handle of ours, without a reference; NULL for anything else. */
+wsp__sock *wsp__sock_peek(SOCKET s);
 void wsp__sock_put(wsp__sock *so);
 void wsp__sock_handle_gone(DWORD_PTR context);
 /* Hand a new socket object (refs 1, fd open) its SOCKET: use this for every
