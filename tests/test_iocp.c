@@ -1012,6 +1012,60 @@ Test(iocp, threads_and_sockets, .timeout = 60) {
     CloseHandle(p);
 }
 
+/* A WSARecv racing closesocket from another thread: the close looks for
+ * pending operations while the receive, which found no data, is still on
+ * its way to the loop (held there by the pend_delay fault). The receive
+ * still reports its abort on the port, once. Before the fix its packet was
+ * lost (threads_and_sockets failed now and then in CI): the closed handle's
+ * slot, which names the port, was gone when the abort was delivered. */
+typedef struct racing {
+    SOCKET s;
+    WSAOVERLAPPED ov;
+    char buf[8];
+    int r, err;
+} racing;
+
+static void *racing_recv(void *arg) {
+    racing *x = arg;
+    WSABUF b = {sizeof x->buf, x->buf};
+    DWORD f = 0;
+    x->r = WSARecv(x->s, &b, 1, NULL, &f, &x->ov, NULL);
+    x->err = WSAGetLastError();
+    return NULL;
+}
+
+Test(iocp, recv_racing_close_still_posts_its_abort) {
+    WSADATA d;
+    cr_assert_eq(WSACleanup(), 0);
+    setenv("WS2POSIX_FAULT", "pend_delay", 1); /* read at the first WSAStartup */
+    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    unsetenv("WS2POSIX_FAULT");
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    HANDLE p = new_port();
+    associate(s, p, 5);
+    racing x = {.s = s};
+    pthread_t t;
+    pthread_create(&t, NULL, racing_recv, &x);
+    Sleep(150); /* the receive has tried once and dawdles for 500 ms */
+    cr_assert_eq(closesocket(s), 0);
+    pthread_join(t, NULL);
+    cr_assert_eq(x.r, SOCKET_ERROR);
+    cr_assert_eq(x.err, WSA_IO_PENDING);
+    DWORD n = 7;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED o = NULL;
+    cr_assert_not(GetQueuedCompletionStatus(p, &n, &key, &o, 2000));
+    cr_assert_eq(GetLastError(), ERROR_CONNECTION_ABORTED);
+    cr_assert_eq(o, (LPOVERLAPPED)&x.ov);
+    cr_assert_eq(key, 5);
+    cr_assert_eq(n, 0);
+    cr_assert_eq((uint32_t)x.ov.Internal, ST_CONNECTION_ABORTED);
+    assert_no_packet(p, 50);
+    closesocket(c);
+    CloseHandle(p);
+}
+
 /* ---- F291: a duplicate made in this process is the same socket -------------- */
 
 static SOCKET duplicate_here(SOCKET s) {

@@ -20,6 +20,7 @@ void common__fault_reload(void) {
         {"nomem", W2P_FAULT_NOMEM},
         {"nobufs", W2P_FAULT_NOBUFS},
         {"nomem_handle", W2P_FAULT_NOMEM_HANDLE},
+        {"pend_delay", W2P_FAULT_PEND_DELAY},
     };
     const char *env = getenv("WS2POSIX_FAULT");
     unsigned bits = 0;

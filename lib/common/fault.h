@@ -7,6 +7,9 @@
  *   nomem          the provider's socket object cannot be allocated
  *   nobufs         the system reports no buffer space at socket()
  *   nomem_handle   the handle table cannot grow (WSAENOBUFS)
+ *   pend_delay     an overlapped operation that must wait waits 500 ms
+ *                  before it goes to the loop thread: a closesocket from
+ *                  another thread lands in between (tests/test_iocp.c)
  *   alloc_at=N     the Nth counted allocation after the first WSAStartup
  *                  fails (1-based), the others succeed: a test walks N
  *                  upwards to fail each allocation site in turn
@@ -20,6 +23,7 @@ enum w2p__fault_point {
     W2P_FAULT_NOMEM = 1u << 1,  /* the provider's socket object cannot be allocated */
     W2P_FAULT_NOBUFS = 1u << 2, /* the system reports no buffer space at socket() */
     W2P_FAULT_NOMEM_HANDLE = 1u << 3, /* the handle table cannot grow */
+    W2P_FAULT_PEND_DELAY = 1u << 4, /* a pending overlapped operation dawdles on its way to the loop */
 };
 
 extern unsigned common__faults;

@@ -17,6 +17,7 @@
  */
 #include "overlapped.h"
 #include "io.h"
+#include "common/fault.h"
 #include "ws2/handles.h"
 #include "ws2/iocp.h"
 
@@ -24,6 +25,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* NTSTATUS values kept in Internal (those Windows reports for these
  * outcomes, F97, F120, F124, F127, F130). */
@@ -184,6 +186,7 @@ typedef struct op {
     WSATHREADID tid;
     LPWSATHREADID tidp; /* &tid, or NULL: no routine */
     BOOL tid_owned;     /* tid holds its own reference (WPUCloseThread at the end) */
+    BOOL slot_held;     /* holds handle's slot (its port) until delivered: see issue */
     /* data: a copy of the caller's WSABUF array, moved past what is done */
     sys_wbuf_t small[4];
     sys_wbuf_t *base, *b;
@@ -236,6 +239,8 @@ static op *op_new(wsp__sock *so, int kind, int dir, LPWSAOVERLAPPED ov,
 }
 
 static void op_free(op *o) {
+    if (o->slot_held)
+        ws2__handle_put(o->handle);
     if (o->tid_owned) {
         int ignored;
         wsp__upcalls.lpWPUCloseThread(&o->tid, &ignored);
@@ -741,9 +746,17 @@ static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out
             o->tid_owned = TRUE;
         }
     }
+    if (W2P_FAULT(W2P_FAULT_PEND_DELAY))
+        nanosleep(&(struct timespec){0, 500 * 1000 * 1000}, NULL);
     wsp__kblock_never(o->so); /* the loop thread must never block on it (io.c) */
     atomic_fetch_add(&o->so->refs, 1);
     atomic_fetch_add(&o->so->ovl_queued[o->dir], 1);
+    /* A closesocket that looked at ovl_queued before the line above holds
+     * no slot for o (wsp__ovl_abort); it set `aborting` first, so o sees it
+     * here and keeps the slot, where the port is, until its abort is
+     * delivered. The caller's dispatcher reference keeps it meanwhile. */
+    if (atomic_load(&o->so->aborting) && wsp__own_dispatcher)
+        o->slot_held = ws2__handle_hold(o->handle) != NULL;
     if (hand_over(o) != 0) {
         /* No loop: whatever waits in the inbox fails; o with it, here. */
         op *p = atomic_exchange(&o->so->ovl_inbox, NULL);
