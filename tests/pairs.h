@@ -1,4 +1,4 @@
-/* Socket pairs over loopback for the select, WSAPoll and ioctl tests. */
+/* Sockets over loopback: listeners, connected TCP pairs, readiness. */
 #ifndef WS2POSIX_TESTS_PAIRS_H
 #define WS2POSIX_TESTS_PAIRS_H
 #include <criterion/criterion.h>
@@ -30,13 +30,19 @@ static inline SOCKET listener(struct sockaddr_in *addr) {
     return l;
 }
 
+/* A TCP socket connected to a (a listener's address). */
+static inline SOCKET connected_to(const struct sockaddr_in *a) {
+    SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    cr_assert_neq(c, INVALID_SOCKET);
+    cr_assert_eq(connect(c, (const struct sockaddr *)a, sizeof *a), 0, "connect: %d", WSAGetLastError());
+    return c;
+}
+
 /* A connected TCP pair: *client connected, *server accepted. */
 static inline void tcp_pair(SOCKET *client, SOCKET *server) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
-    *client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    cr_assert_neq(*client, INVALID_SOCKET);
-    cr_assert_eq(connect(*client, (struct sockaddr *)&a, sizeof a), 0, "connect: %d", WSAGetLastError());
+    *client = connected_to(&a);
     *server = accept(l, NULL, NULL);
     cr_assert_neq(*server, INVALID_SOCKET, "accept: %d", WSAGetLastError());
     closesocket(l);

@@ -3,18 +3,13 @@
  * accept, connect, send, select or WSAPoll runs while the thread is blocked,
  * on that thread, and the call then goes on to complete normally. A call
  * that does not have to wait runs nothing (F104, F157). */
+#include "common.h"
 #include "pairs.h"
 #include <ws2spi.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
-static void setup(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void teardown(void) { WSACleanup(); }
-
-TestSuite(alertable, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(alertable, .init = wsa_start, .fini = wsa_stop, .timeout = 30);
 
 typedef struct blocked {
     int kind;              /* what the thread blocks in */

@@ -4,19 +4,14 @@
  * wParam and WSAMAKESELECTREPLY(event, error) in lParam; they are posted
  * through the WPUPostMessage upcall. Facts F137, F138, F140, F144, F151,
  * F152 of windows-behaviour.md ("msg mode"). */
+#include "common.h"
 #include "pairs.h"
 #include <ws2spi.h>
 #include <pthread.h>
 
 #define WM_SOCKET (WM_USER + 1)
 
-static void setup(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void teardown(void) { WSACleanup(); }
-
-TestSuite(asyncselect, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(asyncselect, .init = wsa_start, .fini = wsa_stop, .timeout = 30);
 
 /* The next message for hwnd within ms; FALSE if none came. */
 static BOOL next_msg(HWND hwnd, DWORD ms, MSG *m) {

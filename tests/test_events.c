@@ -13,12 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
-
-static int64_t now_ms(void) {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "common.h"
 
 Test(events, create_set_reset_close) {
     WSAEVENT ev = WSACreateEvent();

@@ -10,19 +10,8 @@
 #include <mswsock.h>
 #include <mstcpip.h>
 
+#include "common.h"
 #include "pairs.h"
-
-static void start(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void stop(void) { WSACleanup(); }
-
-static SOCKET tcp(void) {
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    cr_assert_neq(s, INVALID_SOCKET);
-    return s;
-}
 
 static void ioctl_fails(SOCKET s, DWORD code, void *in, DWORD inlen, void *out, DWORD outlen, DWORD *size,
                         int error) {
@@ -32,7 +21,7 @@ static void ioctl_fails(SOCKET s, DWORD code, void *in, DWORD inlen, void *out, 
 }
 
 /* F183 */
-Test(ioctl, fionbio_rules, .init = start, .fini = stop) {
+Test(ioctl, fionbio_rules, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     u_long one = 1;
     DWORD size = 0xdead;
@@ -52,7 +41,7 @@ Test(ioctl, fionbio_rules, .init = start, .fini = stop) {
 }
 
 /* FIONBIO decides whether the I/O paths wait. */
-Test(ioctl, fionbio_makes_calls_return_at_once, .init = start, .fini = stop) {
+Test(ioctl, fionbio_makes_calls_return_at_once, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, sv;
     tcp_pair(&c, &sv);
     u_long one = 1, zero = 0;
@@ -67,7 +56,7 @@ Test(ioctl, fionbio_makes_calls_return_at_once, .init = start, .fini = stop) {
 }
 
 /* F185, F186, F187 on a fresh socket */
-Test(ioctl, fionread_siocatmark_rules, .init = start, .fini = stop) {
+Test(ioctl, fionread_siocatmark_rules, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     static const DWORD codes[] = {FIONREAD, SIOCATMARK};
     for (int i = 0; i < 2; i++) {
@@ -103,7 +92,7 @@ static void wait_oob(SOCKET s) {
 }
 
 /* F186, F187 */
-Test(ioctl, fionread_counts_normal_data_only, .init = start, .fini = stop) {
+Test(ioctl, fionread_counts_normal_data_only, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, sv;
     tcp_pair(&c, &sv);
     cr_assert_eq(ctl(sv, FIONREAD), 0);
@@ -125,7 +114,7 @@ Test(ioctl, fionread_counts_normal_data_only, .init = start, .fini = stop) {
 }
 
 /* F187: with SO_OOBINLINE set first the urgent byte is ordinary data. */
-Test(ioctl, oobinline_keeps_the_mark, .init = start, .fini = stop) {
+Test(ioctl, oobinline_keeps_the_mark, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, sv;
     tcp_pair(&c, &sv);
     int one = 1;
@@ -138,7 +127,7 @@ Test(ioctl, oobinline_keeps_the_mark, .init = start, .fini = stop) {
 }
 
 /* F190 */
-Test(ioctl, extension_function_pointer, .init = start, .fini = stop) {
+Test(ioctl, extension_function_pointer, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     GUID unknown = {0x12345678, 0x1234, 0x5678, {1, 2, 3, 4, 5, 6, 7, 8}};
     void *fn = (void *)0x1;
@@ -154,7 +143,7 @@ Test(ioctl, extension_function_pointer, .init = start, .fini = stop) {
 }
 
 /* F191: the base provider's socket is its own base handle. */
-Test(ioctl, base_handles, .init = start, .fini = stop) {
+Test(ioctl, base_handles, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     static const DWORD codes[] = {SIO_BASE_HANDLE, SIO_BSP_HANDLE, SIO_BSP_HANDLE_SELECT, SIO_BSP_HANDLE_POLL};
     for (int i = 0; i < 4; i++) {
@@ -169,7 +158,7 @@ Test(ioctl, base_handles, .init = start, .fini = stop) {
 }
 
 /* F189 */
-Test(ioctl, unsupported_codes, .init = start, .fini = stop) {
+Test(ioctl, unsupported_codes, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     static const DWORD codes[] = {0xdeadbeef, FIOASYNC, 0x667e, SIO_FLUSH};
     for (int i = 0; i < 4; i++) {
@@ -185,7 +174,7 @@ Test(ioctl, unsupported_codes, .init = start, .fini = stop) {
 }
 
 /* F188 */
-Test(ioctl, keepalive_vals, .init = start, .fini = stop) {
+Test(ioctl, keepalive_vals, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     struct tcp_keepalive k = {1, 10000, 3000};
     DWORD size = 0x99;
@@ -212,7 +201,7 @@ Test(ioctl, keepalive_vals, .init = start, .fini = stop) {
     closesocket(s);
 }
 
-Test(ioctl, closed_socket, .init = start, .fini = stop) {
+Test(ioctl, closed_socket, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     closesocket(s);
     u_long v = 1;
@@ -233,7 +222,7 @@ Test(ioctl, closed_socket, .init = start, .fini = stop) {
  * the next recv must report, and cost a system call per datagram. This
  * test documents the difference (README, Status); a program that needs
  * the total sums the sizes as it receives. An empty queue is 0 on both. */
-Test(ioctl, fionread_udp_next_datagram, .init = start, .fini = stop) {
+Test(ioctl, fionread_udp_next_datagram, .init = wsa_start, .fini = wsa_stop) {
     SOCKET r = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP), s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     struct sockaddr_in a = loopback(0);
     cr_assert_eq(bind(r, (struct sockaddr *)&a, sizeof a), 0);

@@ -12,13 +12,9 @@
 #include <string.h>
 
 #include "mcast_env.h"
+#include "common.h"
 
 #define LEAF (WSA_FLAG_MULTIPOINT_C_LEAF | WSA_FLAG_MULTIPOINT_D_LEAF)
-
-static void start(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
 
 static int need_multicast(int v6) {
     char why[200];
@@ -86,7 +82,7 @@ static void expect_join_error(SOCKET s, const SOCKADDR_STORAGE *to, int len, LPW
 }
 
 Test(multipoint, creation_flags) {
-    start();
+    wsa_start();
     /* Leaves on UDP; no rooted planes there; nothing multipoint on TCP. */
     SOCKET s = leaf(AF_INET);
     closesocket(s);
@@ -102,7 +98,7 @@ Test(multipoint, creation_flags) {
 }
 
 Test(multipoint, join_errors) {
-    start();
+    wsa_start();
     SOCKADDR_STORAGE g = group(AF_INET, htons(5000));
     SOCKET tcp = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     expect_join_error(tcp, &g, alen(AF_INET), NULL, JL_BOTH, WSAEINVAL, "a TCP socket");
@@ -136,7 +132,7 @@ static DWORD get_int(SOCKET s, int level, int name) {
 }
 
 Test(multipoint, ioctls) {
-    start();
+    wsa_start();
     DWORD bytes;
     for (int af = AF_INET, i = 0; i < 2; i++, af = AF_INET6) {
         SOCKET s = leaf(af);
@@ -169,7 +165,7 @@ Test(multipoint, ioctls) {
  * WSAEISCONN; a JL_SENDER_ONLY member sends there too. */
 static void exchange(int af) {
     need_multicast(af == AF_INET6);
-    start();
+    wsa_start();
     SOCKET a, b;
     u_short port = two_members(af, &a, &b);
     SOCKADDR_STORAGE g = group(af, port);
@@ -217,7 +213,7 @@ Test(multipoint, loopback_off) {
     if (need_multicast(0) == 2)
         cr_skip_test("only lo carries multicast here, and lo hands every datagram back whatever "
                      "IP_MULTICAST_LOOP says");
-    start();
+    wsa_start();
     SOCKET a, b;
     u_short port = two_members(AF_INET, &a, &b);
     SOCKADDR_STORAGE g = group(AF_INET, port);

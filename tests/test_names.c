@@ -13,12 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <pthread.h>
-
-static void start(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void stop(void) { WSACleanup(); }
+#include "common.h"
 
 static void w(const char *a, WCHAR *out, size_t n) {
     size_t i = 0;
@@ -43,7 +38,7 @@ Test(names, byte_order) {
     cr_assert_eq(ntohll(0x0807060504030201ull), 0x0102030405060708ull);
 }
 
-Test(names, wsa_byte_order, .init = start, .fini = stop) {
+Test(names, wsa_byte_order, .init = wsa_start, .fini = wsa_stop) {
     u_short s16 = 0;
     u_long s32 = 0;
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
@@ -377,7 +372,7 @@ static const struct {
     {":1", 0, "0.0.0.0", 0},
 };
 
-Test(names, string_to_address_ipv4, .init = start, .fini = stop) {
+Test(names, string_to_address_ipv4, .init = wsa_start, .fini = wsa_stop) {
     for (size_t i = 0; i < sizeof s2a4_rows / sizeof s2a4_rows[0]; i++) {
         for (int wide = 0; wide < 2; wide++) { /* F260: A and W alike */
             SOCKADDR_IN sin;
@@ -413,7 +408,7 @@ Test(names, string_to_address_ipv4, .init = start, .fini = stop) {
 }
 
 /* F259: the room is checked before the text. */
-Test(names, string_to_address_short_buffer, .init = start, .fini = stop) {
+Test(names, string_to_address_short_buffer, .init = wsa_start, .fini = wsa_stop) {
     SOCKADDR_IN sin;
     INT len = 0;
     cr_assert_eq(WSAStringToAddressA("", AF_INET, NULL, (SOCKADDR *)&sin, &len), SOCKET_ERROR);
@@ -446,7 +441,7 @@ static const struct {
     {"fe80::1%", 0, NULL, 0, 0},
 };
 
-Test(names, string_to_address_ipv6, .init = start, .fini = stop) {
+Test(names, string_to_address_ipv6, .init = wsa_start, .fini = wsa_stop) {
     for (size_t i = 0; i < sizeof s2a6_rows / sizeof s2a6_rows[0]; i++) {
         SOCKADDR_IN6 sin6;
         INT len = sizeof sin6 + 10;
@@ -485,7 +480,7 @@ static const char *a2s(SOCKADDR *sa, int salen) {
     return buf;
 }
 
-Test(names, address_to_string, .init = start, .fini = stop) {
+Test(names, address_to_string, .init = wsa_start, .fini = wsa_stop) {
     SOCKADDR_IN sin;
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
@@ -547,7 +542,7 @@ Test(names, address_to_string, .init = start, .fini = stop) {
 }
 
 /* What the text gives back is what the address was. */
-Test(names, address_string_round_trip, .init = start, .fini = stop) {
+Test(names, address_string_round_trip, .init = wsa_start, .fini = wsa_stop) {
     static const char *texts[] = {"1.2.3.4", "1.2.3.4:80", "[2001:db8::1]:443", "fe80::1%3", "[fe80::1%3]:9", "::"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         SOCKADDR_STORAGE ss;
@@ -572,7 +567,7 @@ Test(names, addrinfo_layout) {
     cr_assert_eq(EAI_SERVICE, 10109);
 }
 
-Test(names, getaddrinfo_numeric, .init = start, .fini = stop) {
+Test(names, getaddrinfo_numeric, .init = wsa_start, .fini = wsa_stop) {
     ADDRINFOA hints, *res = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_flags = AI_NUMERICHOST;
@@ -624,7 +619,7 @@ Test(names, getaddrinfo_numeric, .init = start, .fini = stop) {
     cr_assert_eq(getaddrinfo("beef::cafe]", NULL, &hints, &res), WSAHOST_NOT_FOUND);
 }
 
-Test(names, getaddrinfo_localhost, .init = start, .fini = stop) {
+Test(names, getaddrinfo_localhost, .init = wsa_start, .fini = wsa_stop) {
     ADDRINFOA hints, *res = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_INET;
@@ -647,7 +642,7 @@ Test(names, getaddrinfo_localhost, .init = start, .fini = stop) {
     freeaddrinfo(res);
 }
 
-Test(names, getaddrinfo_codes, .init = start, .fini = stop) {
+Test(names, getaddrinfo_codes, .init = wsa_start, .fini = wsa_stop) {
     ADDRINFOA hints, *res = (ADDRINFOA *)0x1;
     /* F292 */
     cr_assert_eq(getaddrinfo(NULL, NULL, NULL, &res), WSAHOST_NOT_FOUND);
@@ -683,7 +678,7 @@ Test(names, getaddrinfo_codes, .init = start, .fini = stop) {
     cr_assert_str_eq(gai_strerrorA(WSAHOST_NOT_FOUND), "No such host is known.");
 }
 
-Test(names, getaddrinfo_w, .init = start, .fini = stop) {
+Test(names, getaddrinfo_w, .init = wsa_start, .fini = wsa_stop) {
     ADDRINFOW hints, *res = NULL;
     WCHAR node[32], serv[8];
     /* F295 */
@@ -703,7 +698,7 @@ Test(names, getaddrinfo_w, .init = start, .fini = stop) {
     FreeAddrInfoW(res);
 }
 
-Test(names, getnameinfo, .init = start, .fini = stop) {
+Test(names, getnameinfo, .init = wsa_start, .fini = wsa_stop) {
     SOCKADDR_IN sin;
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
@@ -738,7 +733,7 @@ Test(names, getnameinfo, .init = start, .fini = stop) {
 
 /* ---- hostent / servent / protoent / gethostname ----------------------------------------------- */
 
-Test(names, gethostbyname, .init = start, .fini = stop) {
+Test(names, gethostbyname, .init = wsa_start, .fini = wsa_stop) {
     struct hostent *h = gethostbyname("localhost");
     cr_assert_not_null(h);
     cr_assert_eq(h->h_addrtype, AF_INET);
@@ -761,7 +756,7 @@ Test(names, gethostbyname, .init = start, .fini = stop) {
     cr_assert_eq(WSAGetLastError(), WSAEFAULT);
 }
 
-Test(names, gethostname, .init = start, .fini = stop) {
+Test(names, gethostname, .init = wsa_start, .fini = wsa_stop) {
     char name[256];
     cr_assert_eq(gethostname(name, sizeof name), 0);
     size_t n = strlen(name);
@@ -786,7 +781,7 @@ Test(names, gethostname, .init = start, .fini = stop) {
     cr_assert_eq(WSAGetLastError(), WSAEFAULT);
 }
 
-Test(names, getservbyname, .init = start, .fini = stop) {
+Test(names, getservbyname, .init = wsa_start, .fini = wsa_stop) {
     /* x64 member order: s_name, s_aliases, s_proto, s_port. */
     cr_assert_eq(offsetof(struct servent, s_proto), 16);
     cr_assert_eq(offsetof(struct servent, s_port), 24);
@@ -821,7 +816,7 @@ static const struct {
     {66, "rvd", "RVD"},
 };
 
-Test(names, getprotobyname, .init = start, .fini = stop) {
+Test(names, getprotobyname, .init = wsa_start, .fini = wsa_stop) {
     size_t k = 0, n = sizeof protos / sizeof protos[0];
     for (int num = -1; num <= 256; num++) {
         struct protoent *p = getprotobynumber(num);

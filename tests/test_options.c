@@ -10,23 +10,7 @@
 #include <mswsock.h>
 #include <pthread.h>
 #include <string.h>
-
-static void start(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void stop(void) { WSACleanup(); }
-
-static SOCKET tcp(void) {
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    cr_assert_neq(s, INVALID_SOCKET, "socket: %d", WSAGetLastError());
-    return s;
-}
-static SOCKET udp(void) {
-    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    cr_assert_neq(s, INVALID_SOCKET, "socket: %d", WSAGetLastError());
-    return s;
-}
+#include "common.h"
 
 /* setsockopt must fail with `error`. */
 static void set_fails(SOCKET s, int level, int name, const void *val, int len, int error) {
@@ -53,7 +37,7 @@ static void set4(SOCKET s, int level, int name, int v) {
 }
 
 /* F243, F256 */
-Test(options, timeouts_round_trip_and_stay_out_of_the_kernel, .init = start, .fini = stop) {
+Test(options, timeouts_round_trip_and_stay_out_of_the_kernel, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     cr_assert_eq(get4(s, SOL_SOCKET, SO_RCVTIMEO), 0);
     set4(s, SOL_SOCKET, SO_RCVTIMEO, 63000);
@@ -69,7 +53,7 @@ Test(options, timeouts_round_trip_and_stay_out_of_the_kernel, .init = start, .fi
 }
 
 /* F243 */
-Test(options, buffer_sizes_read_back_as_set, .init = start, .fini = stop) {
+Test(options, buffer_sizes_read_back_as_set, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     set4(s, SOL_SOCKET, SO_SNDBUF, 4096);
     cr_assert_eq(get4(s, SOL_SOCKET, SO_SNDBUF), 4096);
@@ -81,7 +65,7 @@ Test(options, buffer_sizes_read_back_as_set, .init = start, .fini = stop) {
 }
 
 /* F244 */
-Test(options, linger_and_dontlinger, .init = start, .fini = stop) {
+Test(options, linger_and_dontlinger, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     static const u_short cases[][2] = {{0, 0}, {0, 73}, {1, 0}, {5, 189}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -111,7 +95,7 @@ Test(options, linger_and_dontlinger, .init = start, .fini = stop) {
 }
 
 /* F245, F252 */
-Test(options, tcp_nodelay_takes_one_byte, .init = start, .fini = stop) {
+Test(options, tcp_nodelay_takes_one_byte, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     int one = 1;
     cr_assert_eq(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (char *)&one, 1), 0);
@@ -131,7 +115,7 @@ Test(options, tcp_nodelay_takes_one_byte, .init = start, .fini = stop) {
 }
 
 /* F249: the BOOL options of SOL_SOCKET that take short lengths. */
-Test(options, short_bools, .init = start, .fini = stop) {
+Test(options, short_bools, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = udp();
     static const int names[] = {SO_BROADCAST, SO_OOBINLINE, SO_REUSEADDR, SO_DONTLINGER, SO_EXCLUSIVEADDRUSE};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -166,7 +150,7 @@ Test(options, short_bools, .init = start, .fini = stop) {
 
 /* F249: SO_LINGER/SO_RCVBUF/SO_SNDBUF fail short and zero-fill; timeouts
  * fail short and leave everything; optlen 0 and -1 on get are WSAEFAULT. */
-Test(options, short_lengths_refused, .init = start, .fini = stop) {
+Test(options, short_lengths_refused, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     static const int fill[] = {SO_LINGER, SO_RCVBUF, SO_SNDBUF};
     for (size_t i = 0; i < 3; i++) {
@@ -204,7 +188,7 @@ Test(options, short_lengths_refused, .init = start, .fini = stop) {
 
 /* F249: IP options that set optlen to 0 when too short, and those that take
  * short values; F252: range checks. */
-Test(options, ip_level_lengths_and_ranges, .init = start, .fini = stop) {
+Test(options, ip_level_lengths_and_ranges, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = udp();
     int v = 1, len = 2;
     cr_assert_eq(setsockopt(s, IPPROTO_IP, IP_PKTINFO, (char *)&v, 4), 0);
@@ -244,7 +228,7 @@ Test(options, ip_level_lengths_and_ranges, .init = start, .fini = stop) {
 
 /* F257: datagram-only options read on a stream socket; F253: IP_HDRINCL
  * outside raw sockets. */
-Test(options, validity_by_socket_type, .init = start, .fini = stop) {
+Test(options, validity_by_socket_type, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     int v = 0x1234, len = sizeof v;
     static const int dgram_only[] = {IP_MULTICAST_IF, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_PKTINFO, IP_RECVTTL};
@@ -272,7 +256,7 @@ Test(options, validity_by_socket_type, .init = start, .fini = stop) {
 
 /* F247: unknown levels are WSAEINVAL, unknown names WSAENOPROTOOPT, and
  * the level is judged before the pointers. */
-Test(options, unknown_level_and_name, .init = start, .fini = stop) {
+Test(options, unknown_level_and_name, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     static const int levels[] = {(int)0xffffffff, 0x1234ffff, (int)0x8000ffff, 0x8000, 0x800};
     for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
@@ -293,7 +277,7 @@ Test(options, unknown_level_and_name, .init = start, .fini = stop) {
 }
 
 /* F205 */
-Test(options, reuseaddr_and_exclusiveaddruse_exclude_each_other, .init = start, .fini = stop) {
+Test(options, reuseaddr_and_exclusiveaddruse_exclude_each_other, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     cr_assert_eq(get4(s, SOL_SOCKET, SO_REUSEADDR), 0, "F204: off by default");
     set4(s, SOL_SOCKET, SO_REUSEADDR, 1);
@@ -312,7 +296,7 @@ Test(options, reuseaddr_and_exclusiveaddruse_exclude_each_other, .init = start, 
 }
 
 /* F248 */
-Test(options, so_error_is_settable_and_kept, .init = start, .fini = stop) {
+Test(options, so_error_is_settable_and_kept, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     cr_assert_eq(get4(s, SOL_SOCKET, SO_ERROR), 0);
     set4(s, SOL_SOCKET, SO_ERROR, 1234);
@@ -324,7 +308,7 @@ Test(options, so_error_is_settable_and_kept, .init = start, .fini = stop) {
 }
 
 /* F210, F49: read-only options. */
-Test(options, read_only, .init = start, .fini = stop) {
+Test(options, read_only, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     cr_assert_eq(get4(s, SOL_SOCKET, SO_ACCEPTCONN), 0);
     int v = 1;
@@ -339,7 +323,7 @@ Test(options, read_only, .init = start, .fini = stop) {
 }
 
 /* F224 */
-Test(options, connect_time_unconnected, .init = start, .fini = stop) {
+Test(options, connect_time_unconnected, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     cr_assert_eq((unsigned)get4(s, SOL_SOCKET, SO_CONNECT_TIME), 0xffffffffu);
     closesocket(s);
@@ -348,7 +332,7 @@ Test(options, connect_time_unconnected, .init = start, .fini = stop) {
     closesocket(s);
 }
 
-Test(options, plain_round_trips, .init = start, .fini = stop) {
+Test(options, plain_round_trips, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     static const int bools[][2] = {{SOL_SOCKET, SO_KEEPALIVE}, {SOL_SOCKET, SO_OOBINLINE},
                                    {IPPROTO_TCP, TCP_NODELAY}};
@@ -374,7 +358,7 @@ Test(options, plain_round_trips, .init = start, .fini = stop) {
 }
 
 /* F207: IPV6_V6ONLY on by default; an IPv4 socket answers TRUE. */
-Test(options, ipv6_v6only, .init = start, .fini = stop) {
+Test(options, ipv6_v6only, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = socket(AF_INET6, SOCK_STREAM, 0);
     cr_assert_neq(s, INVALID_SOCKET);
     cr_assert_eq(get4(s, IPPROTO_IPV6, IPV6_V6ONLY) & 0xff, 1);
@@ -394,7 +378,7 @@ Test(options, ipv6_v6only, .init = start, .fini = stop) {
 }
 
 /* Windows ip_mreq / ipv6_mreq on datagram sockets. */
-Test(options, multicast_membership, .init = start, .fini = stop) {
+Test(options, multicast_membership, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = udp();
     struct ip_mreq m;
     memset(&m, 0, sizeof m);
@@ -423,7 +407,7 @@ Test(options, multicast_membership, .init = start, .fini = stop) {
 }
 
 /* F82: a closed socket is WSAENOTSOCK and the value stays untouched. */
-Test(options, closed_socket, .init = start, .fini = stop) {
+Test(options, closed_socket, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     closesocket(s);
     int v = 0x55, len = sizeof v;
@@ -439,7 +423,7 @@ static void *opentype_of_new_thread(void *arg) {
     return NULL;
 }
 
-Test(options, opentype_is_per_thread, .init = start, .fini = stop) {
+Test(options, opentype_is_per_thread, .init = wsa_start, .fini = wsa_stop) {
     int v = SO_SYNCHRONOUS_NONALERT;
     cr_assert_eq(setsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE, (char *)&v, sizeof v), 0);
     cr_assert_eq(get4(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE), SO_SYNCHRONOUS_NONALERT);

@@ -12,30 +12,8 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
+#include "common.h"
 #include "pairs.h"
-
-static void start(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void stop(void) { WSACleanup(); }
-
-static SOCKET tcp(void) {
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    cr_assert_neq(s, INVALID_SOCKET);
-    return s;
-}
-static SOCKET udp(void) {
-    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    cr_assert_neq(s, INVALID_SOCKET);
-    return s;
-}
-
-static long ms_since(const struct timespec *t0) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
 
 /* select on one socket in the sets named by "rwe"; returns the sets' bits. */
 static int sel(SOCKET s, const char *which, long usec, int *ret) {
@@ -59,7 +37,7 @@ static int sel(SOCKET s, const char *which, long usec, int *ret) {
 /* ---- select: errors ---- */
 
 /* F154 */
-Test(sel, no_sets_is_not_a_sleep, .init = start, .fini = stop) {
+Test(sel, no_sets_is_not_a_sleep, .init = wsa_start, .fini = wsa_stop) {
     struct timeval tv = {0, 1000};
     cr_assert_eq(select(0, NULL, NULL, NULL, &tv), SOCKET_ERROR);
     cr_assert_eq(WSAGetLastError(), WSAEINVAL);
@@ -70,7 +48,7 @@ Test(sel, no_sets_is_not_a_sleep, .init = start, .fini = stop) {
 }
 
 /* F84, F155, F85 */
-Test(sel, not_a_socket, .init = start, .fini = stop) {
+Test(sel, not_a_socket, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     for (int k = 0; k < 3; k++) {
         fd_set sets[3];
@@ -100,7 +78,7 @@ Test(sel, not_a_socket, .init = start, .fini = stop) {
 /* ---- select: readiness ---- */
 
 /* F153: fresh TCP sockets are nothing, and the timeout is kept. */
-Test(sel, fresh_tcp_sockets_are_not_ready, .init = start, .fini = stop) {
+Test(sel, fresh_tcp_sockets_are_not_ready, .init = wsa_start, .fini = wsa_stop) {
     SOCKET a = tcp(), b = tcp();
     fd_set r, w, e;
     FD_ZERO(&r), FD_ZERO(&w), FD_ZERO(&e);
@@ -125,7 +103,7 @@ Test(sel, fresh_tcp_sockets_are_not_ready, .init = start, .fini = stop) {
 }
 
 /* F170, F181 */
-Test(sel, udp_is_writable, .init = start, .fini = stop) {
+Test(sel, udp_is_writable, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = udp();
     int ret;
     cr_assert_eq(sel(s, "rwe", 0, &ret), W);
@@ -134,7 +112,7 @@ Test(sel, udp_is_writable, .init = start, .fini = stop) {
 }
 
 /* F161, F162 */
-Test(sel, listener_connector_accepted, .init = start, .fini = stop) {
+Test(sel, listener_connector_accepted, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
     int ret;
@@ -159,7 +137,7 @@ Test(sel, listener_connector_accepted, .init = start, .fini = stop) {
 }
 
 /* F163 */
-Test(sel, urgent_data_is_except, .init = start, .fini = stop) {
+Test(sel, urgent_data_is_except, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, sv;
     tcp_pair(&c, &sv);
     int ret;
@@ -184,7 +162,7 @@ Test(sel, urgent_data_is_except, .init = start, .fini = stop) {
 }
 
 /* F164 */
-Test(sel, peer_close_is_readable, .init = start, .fini = stop) {
+Test(sel, peer_close_is_readable, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, sv;
     tcp_pair(&c, &sv);
     closesocket(c);
@@ -208,7 +186,7 @@ static SOCKET refusing(struct sockaddr_in *a) {
 }
 
 /* F166 */
-Test(sel, failed_connect_is_except, .init = start, .fini = stop) {
+Test(sel, failed_connect_is_except, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in a;
     SOCKET hold = refusing(&a);
     SOCKET c = tcp();
@@ -229,7 +207,7 @@ Test(sel, failed_connect_is_except, .init = start, .fini = stop) {
 }
 
 /* F158, F159 */
-Test(sel, duplicates_and_shared_sets, .init = start, .fini = stop) {
+Test(sel, duplicates_and_shared_sets, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, sv;
     tcp_pair(&c, &sv);
     fd_set w;
@@ -257,7 +235,7 @@ Test(sel, duplicates_and_shared_sets, .init = start, .fini = stop) {
 
 /* F160: more sockets than the library's FD_SETSIZE, in order. */
 #define MANY 100
-Test(sel, larger_sets_than_fd_setsize, .init = start, .fini = stop) {
+Test(sel, larger_sets_than_fd_setsize, .init = wsa_start, .fini = wsa_stop) {
     struct {
         u_int fd_count;
         SOCKET fd_array[MANY];
@@ -296,7 +274,7 @@ static void *close_later(void *arg) {
 }
 
 /* NULL timeout waits as long as it takes. */
-Test(sel, null_timeout_waits, .init = start, .fini = stop) {
+Test(sel, null_timeout_waits, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, sv;
     tcp_pair(&c, &sv);
     struct later l = {c, 150, 0};
@@ -315,7 +293,7 @@ Test(sel, null_timeout_waits, .init = start, .fini = stop) {
 
 /* F169: closesocket from another thread wakes select; the socket counts
  * as readable. */
-Test(sel, closed_by_another_thread_while_reading, .init = start, .fini = stop) {
+Test(sel, closed_by_another_thread_while_reading, .init = wsa_start, .fini = wsa_stop) {
     SOCKET l = listener(NULL);
     struct later cl = {l, 150, -1};
     pthread_t t;
@@ -336,7 +314,7 @@ Test(sel, closed_by_another_thread_while_reading, .init = start, .fini = stop) {
 
 /* F169: in exceptfds only, a socket closed meanwhile is WSAENOTSOCK. The
  * socket here is fresh (never ready for the kernel either way). */
-Test(sel, closed_by_another_thread_except_only, .init = start, .fini = stop) {
+Test(sel, closed_by_another_thread_except_only, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     struct later cl = {s, 100, -1};
     pthread_t t;
@@ -356,7 +334,7 @@ Test(sel, closed_by_another_thread_except_only, .init = start, .fini = stop) {
 /* ---- WSAPoll ---- */
 
 /* F173 */
-Test(wsapoll, null_and_empty, .init = start, .fini = stop) {
+Test(wsapoll, null_and_empty, .init = wsa_start, .fini = wsa_stop) {
     cr_assert_eq(WSAPoll(NULL, 0, 0), SOCKET_ERROR);
     cr_assert_eq(WSAGetLastError(), WSAEINVAL);
     cr_assert_eq(WSAPoll(NULL, 1, 0), SOCKET_ERROR);
@@ -368,7 +346,7 @@ Test(wsapoll, null_and_empty, .init = start, .fini = stop) {
 }
 
 /* F174 */
-Test(wsapoll, events_it_cannot_report, .init = start, .fini = stop) {
+Test(wsapoll, events_it_cannot_report, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = udp();
     static const short bad[] = {POLLERR, POLLHUP, POLLNVAL, 0x8, POLLWRBAND, 0x40, 0x80, POLLPRI, 0x800};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -380,7 +358,7 @@ Test(wsapoll, events_it_cannot_report, .init = start, .fini = stop) {
 }
 
 /* F175 */
-Test(wsapoll, invalid_entries, .init = start, .fini = stop) {
+Test(wsapoll, invalid_entries, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, sv;
     tcp_pair(&c, &sv);
     WSAPOLLFD p[3] = {{sv, POLLRDNORM, 0x7f}, {INVALID_SOCKET, POLLRDNORM, 0}, {0xabacab, POLLRDNORM, 0}};
@@ -397,7 +375,7 @@ Test(wsapoll, invalid_entries, .init = start, .fini = stop) {
 }
 
 /* F176, F177 */
-Test(wsapoll, listener_and_connected, .init = start, .fini = stop) {
+Test(wsapoll, listener_and_connected, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
     WSAPOLLFD p = {l, POLLRDNORM | POLLWRNORM, 0};
@@ -427,7 +405,7 @@ Test(wsapoll, listener_and_connected, .init = start, .fini = stop) {
 }
 
 /* F178 */
-Test(wsapoll, peer_close_is_hangup, .init = start, .fini = stop) {
+Test(wsapoll, peer_close_is_hangup, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, sv;
     tcp_pair(&c, &sv);
     closesocket(c);
@@ -441,7 +419,7 @@ Test(wsapoll, peer_close_is_hangup, .init = start, .fini = stop) {
 }
 
 /* F180 */
-Test(wsapoll, failed_connect, .init = start, .fini = stop) {
+Test(wsapoll, failed_connect, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in a;
     SOCKET hold = refusing(&a);
     SOCKET c = tcp();
@@ -458,7 +436,7 @@ Test(wsapoll, failed_connect, .init = start, .fini = stop) {
 }
 
 /* F181 */
-Test(wsapoll, udp, .init = start, .fini = stop) {
+Test(wsapoll, udp, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = udp(), t = udp();
     WSAPOLLFD p = {s, POLLRDNORM | POLLWRNORM, 0};
     cr_assert_eq(WSAPoll(&p, 1, 0), 1);
@@ -477,7 +455,7 @@ Test(wsapoll, udp, .init = start, .fini = stop) {
 }
 
 /* Nothing ready: the timeout is honoured; negative waits. */
-Test(wsapoll, timeouts, .init = start, .fini = stop) {
+Test(wsapoll, timeouts, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, sv;
     tcp_pair(&c, &sv);
     WSAPOLLFD p = {sv, POLLRDNORM, 0};
@@ -496,7 +474,7 @@ Test(wsapoll, timeouts, .init = start, .fini = stop) {
 }
 
 /* F179 */
-Test(wsapoll, closed_by_another_thread, .init = start, .fini = stop) {
+Test(wsapoll, closed_by_another_thread, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, sv;
     tcp_pair(&c, &sv);
     struct later cl = {sv, 150, -1};
@@ -514,7 +492,7 @@ Test(wsapoll, closed_by_another_thread, .init = start, .fini = stop) {
  * so every position of the first five and the tail is tried), stops at
  * FD_SETSIZE, and FD_CLR keeps the order of the rest. Values need not be
  * sockets: the macros never look them up. */
-Test(sel, fd_set_macros, .init = start, .fini = stop) {
+Test(sel, fd_set_macros, .init = wsa_start, .fini = wsa_stop) {
     fd_set set;
     FD_ZERO(&set);
     for (SOCKET s = 4; s <= 4 * FD_SETSIZE + 40; s += 4)

@@ -10,25 +10,12 @@
 #include <mswsock.h>
 #include <string.h>
 
+#include "common.h"
 #include "pairs.h"
 
 static const IN6_ADDR lo6 = {.s6_addr = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
 
-static void setup(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void teardown(void) { WSACleanup(); }
-TestSuite(sendmsg, .init = setup, .fini = teardown);
-
-static void *ext(SOCKET s, GUID id) {
-    void *fn = NULL;
-    DWORD n = 0;
-    cr_assert_eq(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &n, NULL, NULL), 0,
-                 "%d", WSAGetLastError());
-    cr_assert_not_null(fn);
-    return fn;
-}
+TestSuite(sendmsg, .init = wsa_start, .fini = wsa_stop);
 
 /* A bound UDP receiver on 127.0.0.1 with IP_PKTINFO on. */
 static SOCKET receiver4(struct sockaddr_in *a) {

@@ -13,37 +13,13 @@
 #include <ws2tcpip.h>
 #include <mswsock.h>
 
+#include "common.h"
 #include "pairs.h"
-
-static void start(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void stop(void) { WSACleanup(); }
-
-static SOCKET tcp(void) {
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    cr_assert_neq(s, INVALID_SOCKET);
-    return s;
-}
 
 static void set_nonblocking(SOCKET s) {
     u_long one = 1;
     cr_assert_eq(ioctlsocket(s, FIONBIO, &one), 0);
 }
-
-#define EXPECT_ERR(call, code)                                                                        \
-    do {                                                                                              \
-        WSASetLastError(0xdead);                                                                      \
-        cr_expect_eq((int)(call), SOCKET_ERROR, #call " should fail");                               \
-        cr_expect_eq(WSAGetLastError(), (code), #call ": %d, want %d", WSAGetLastError(), (code));  \
-    } while (0)
-#define EXPECT_INVALID(call, code)                                                                    \
-    do {                                                                                              \
-        WSASetLastError(0xdead);                                                                      \
-        cr_expect_eq((call), INVALID_SOCKET, #call " should fail");                                  \
-        cr_expect_eq(WSAGetLastError(), (code), #call ": %d, want %d", WSAGetLastError(), (code));  \
-    } while (0)
 
 static u_short closed_port(void) {
     struct sockaddr_in a;
@@ -52,15 +28,9 @@ static u_short closed_port(void) {
     return a.sin_port;
 }
 
-static long ms_since(const struct timespec *t0) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* ---- exchanges ---- */
 
-Test(tcp, exchange_ipv4, .init = start, .fini = stop) {
+Test(tcp, exchange_ipv4, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, s;
     tcp_pair(&c, &s);
     WSASetLastError(0xdead);
@@ -103,7 +73,7 @@ Test(tcp, exchange_ipv4, .init = start, .fini = stop) {
     closesocket(c);
 }
 
-Test(tcp, exchange_ipv6, .init = start, .fini = stop) {
+Test(tcp, exchange_ipv6, .init = wsa_start, .fini = wsa_stop) {
     SOCKET l = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
     cr_assert_neq(l, INVALID_SOCKET);
     struct sockaddr_in6 a;
@@ -146,7 +116,7 @@ Test(tcp, exchange_ipv6, .init = start, .fini = stop) {
 
 /* ---- handles ---- */
 
-Test(tcp, not_sockets, .init = start, .fini = stop) {
+Test(tcp, not_sockets, .init = wsa_start, .fini = wsa_stop) {
     SOCKET dead = tcp();
     closesocket(dead);
     SOCKET bad[] = {0, (SOCKET)0xdeadbeef, INVALID_SOCKET, dead};
@@ -178,7 +148,7 @@ Test(tcp, not_sockets, .init = start, .fini = stop) {
 
 /* ---- bind ---- */
 
-Test(tcp, bind_errors, .init = start, .fini = stop) {
+Test(tcp, bind_errors, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     struct sockaddr_in a = loopback(0);
     /* F196 */
@@ -212,7 +182,7 @@ Test(tcp, bind_errors, .init = start, .fini = stop) {
 
 /* ---- listen ---- */
 
-Test(tcp, listen_errors, .init = start, .fini = stop) {
+Test(tcp, listen_errors, .init = wsa_start, .fini = wsa_stop) {
     SOCKET u = socket(AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in a = loopback(0);
     cr_assert_eq(bind(u, (struct sockaddr *)&a, sizeof a), 0);
@@ -241,7 +211,7 @@ Test(tcp, listen_errors, .init = start, .fini = stop) {
 
 /* ---- accept ---- */
 
-Test(tcp, accept_errors_and_address, .init = start, .fini = stop) {
+Test(tcp, accept_errors_and_address, .init = wsa_start, .fini = wsa_stop) {
     /* not listening: WSAEINVAL; a datagram socket: WSAEOPNOTSUPP */
     SOCKET s = tcp();
     EXPECT_INVALID(accept(s, NULL, NULL), WSAEINVAL);
@@ -298,7 +268,7 @@ Test(tcp, accept_errors_and_address, .init = start, .fini = stop) {
 }
 
 /* F216: what the accepted socket takes from the listener */
-Test(tcp, accept_inherits, .init = start, .fini = stop) {
+Test(tcp, accept_inherits, .init = wsa_start, .fini = wsa_stop) {
     SOCKET l = tcp();
     DWORD t = 0x123;
     cr_assert_eq(setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, (char *)&t, sizeof t), 0);
@@ -335,7 +305,7 @@ Test(tcp, accept_inherits, .init = start, .fini = stop) {
 
 /* ---- connect ---- */
 
-Test(tcp, connect_errors, .init = start, .fini = stop) {
+Test(tcp, connect_errors, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
     EXPECT_ERR(connect(l, (struct sockaddr *)&a, sizeof a), WSAEINVAL); /* F212 */
@@ -360,7 +330,7 @@ Test(tcp, connect_errors, .init = start, .fini = stop) {
 
 /* F166, F219: a connect that cannot complete yet. A listener whose queue is
  * full drops the SYN, which keeps the connector in progress for a while. */
-Test(tcp, nonblocking_connect, .init = start, .fini = stop) {
+Test(tcp, nonblocking_connect, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in a = loopback(0);
     SOCKET l = tcp();
     cr_assert_eq(bind(l, (struct sockaddr *)&a, sizeof a), 0);
@@ -415,7 +385,7 @@ Test(tcp, nonblocking_connect, .init = start, .fini = stop) {
     closesocket(c), closesocket(l);
 }
 
-Test(tcp, nonblocking_would_block, .init = start, .fini = stop) {
+Test(tcp, nonblocking_would_block, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
     set_nonblocking(l);
@@ -439,7 +409,7 @@ Test(tcp, nonblocking_would_block, .init = start, .fini = stop) {
 
 /* ---- states ---- */
 
-Test(tcp, unconnected_and_names, .init = start, .fini = stop) {
+Test(tcp, unconnected_and_names, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     char buf[4];
     struct sockaddr_in a;
@@ -477,7 +447,7 @@ Test(tcp, unconnected_and_names, .init = start, .fini = stop) {
     closesocket(c), closesocket(v);
 }
 
-Test(tcp, shutdown_states, .init = start, .fini = stop) {
+Test(tcp, shutdown_states, .init = wsa_start, .fini = wsa_stop) {
     /* F225 */
     SOCKET s = tcp();
     EXPECT_ERR(shutdown(s, SD_SEND), WSAENOTCONN);
@@ -541,7 +511,7 @@ Test(tcp, shutdown_states, .init = start, .fini = stop) {
 }
 
 /* F130: the peer's abortive close (SO_LINGER {1,0}) */
-Test(tcp, reset_by_peer, .init = start, .fini = stop) {
+Test(tcp, reset_by_peer, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, v;
     tcp_pair(&c, &v);
     struct linger lg = {1, 0};
@@ -565,7 +535,7 @@ static void *sender(void *p) {
     return NULL;
 }
 
-Test(tcp, flags, .init = start, .fini = stop) {
+Test(tcp, flags, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, v;
     tcp_pair(&c, &v);
     char buf[16];
@@ -612,7 +582,7 @@ Test(tcp, flags, .init = start, .fini = stop) {
     closesocket(c), closesocket(v);
 }
 
-Test(tcp, bad_arguments, .init = start, .fini = stop) {
+Test(tcp, bad_arguments, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, v;
     tcp_pair(&c, &v);
     char buf[4];
@@ -637,7 +607,7 @@ Test(tcp, bad_arguments, .init = start, .fini = stop) {
 /* ---- waits ---- */
 
 /* F110: a blocking recv times out with WSAETIMEDOUT after SO_RCVTIMEO */
-Test(tcp, rcvtimeo, .init = start, .fini = stop) {
+Test(tcp, rcvtimeo, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c, v;
     tcp_pair(&c, &v);
     DWORD ms = 100;
@@ -704,8 +674,8 @@ static void close_wakes(int accept_call) {
         closesocket(c);
 }
 
-Test(tcp, close_wakes_recv, .init = start, .fini = stop, .timeout = 10) { close_wakes(0); }
-Test(tcp, close_wakes_accept, .init = start, .fini = stop, .timeout = 10) { close_wakes(1); }
+Test(tcp, close_wakes_recv, .init = wsa_start, .fini = wsa_stop, .timeout = 10) { close_wakes(0); }
+Test(tcp, close_wakes_accept, .init = wsa_start, .fini = wsa_stop, .timeout = 10) { close_wakes(1); }
 
 /* ---- WSAAccept ---- */
 
@@ -736,7 +706,7 @@ static int CALLBACK condition(LPWSABUF lpCallerId, LPWSABUF lpCallerData, LPQOS 
     return seen->verdict;
 }
 
-Test(tcp, wsaaccept_condition, .init = start, .fini = stop) {
+Test(tcp, wsaaccept_condition, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
     SOCKET c = tcp();
@@ -815,7 +785,7 @@ static void start11(void) {
 
 /* A 1.1 blocking call runs the hook while it waits; WSACancelBlockingCall
  * from the hook ends it with WSAEINTR. */
-Test(tcp, blocking_hook_cancels, .init = start11, .fini = stop, .timeout = 10) {
+Test(tcp, blocking_hook_cancels, .init = start11, .fini = wsa_stop, .timeout = 10) {
     SOCKET c, v;
     tcp_pair(&c, &v);
     hook_calls = 0;
@@ -864,7 +834,7 @@ static void waiting_recv(SOCKET c, SOCKET v, const char *data) {
     cr_expect_str_eq(buf, data);
 }
 
-Test(tcp, kernel_wait_then_nonblocking, .init = start, .fini = stop, .timeout = 10) {
+Test(tcp, kernel_wait_then_nonblocking, .init = wsa_start, .fini = wsa_stop, .timeout = 10) {
     SOCKET c, v;
     tcp_pair(&c, &v);
     waiting_recv(c, v, "one");
@@ -887,7 +857,7 @@ Test(tcp, kernel_wait_then_nonblocking, .init = start, .fini = stop, .timeout = 
     closesocket(c), closesocket(v);
 }
 
-Test(tcp, kernel_wait_then_overlapped_and_events, .init = start, .fini = stop, .timeout = 10) {
+Test(tcp, kernel_wait_then_overlapped_and_events, .init = wsa_start, .fini = wsa_stop, .timeout = 10) {
     SOCKET c, v;
     tcp_pair(&c, &v);
     waiting_recv(c, v, "one");
@@ -943,7 +913,7 @@ static void *routine_then_data(void *p) {
 /* F105/F214: with a completion routine of its own outstanding, a thread's
  * blocking recv must stay alertable, although this socket's descriptor was
  * already waiting in the kernel before. */
-Test(tcp, kernel_wait_stays_alertable, .init = start, .fini = stop, .timeout = 10) {
+Test(tcp, kernel_wait_stays_alertable, .init = wsa_start, .fini = wsa_stop, .timeout = 10) {
     SOCKET c, v, c2, v2;
     tcp_pair(&c, &v);
     tcp_pair(&c2, &v2);
@@ -997,19 +967,13 @@ static void close_all(SOCKET l, SOCKET fill[4]) {
     closesocket(l);
 }
 
-static LPFN_CONNECTEX connectex_of(SOCKET s) {
-    GUID id = WSAID_CONNECTEX;
-    LPFN_CONNECTEX fn = NULL;
-    DWORD n = 0;
-    cr_assert_eq(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &n, NULL, NULL), 0);
-    return fn;
-}
+static LPFN_CONNECTEX connectex_of(SOCKET s) { return ext(s, (GUID)WSAID_CONNECTEX); }
 
 /* F219: while a non-blocking connect() is in progress, getpeername already
  * gives the address being connected to (Linux would say ENOTCONN), with
  * F203's buffer rules; getsockname gives the local address with its port;
  * ConnectEx is refused (WSAEINVAL). */
-Test(tcp, connecting_names, .init = start, .fini = stop) {
+Test(tcp, connecting_names, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in a;
     SOCKET fill[4];
     SOCKET l = full_listener(&a, fill);
@@ -1075,7 +1039,7 @@ Test(tcp, connecting_names, .init = start, .fini = stop) {
 /* A connect that failed is not connected to anything: getpeername says
  * WSAENOTCONN again, whether or not anything (select, SO_ERROR) has looked
  * at the outcome yet. A new attempt has its own target. */
-Test(tcp, failed_connect_has_no_peer, .init = start, .fini = stop) {
+Test(tcp, failed_connect_has_no_peer, .init = wsa_start, .fini = wsa_stop) {
     SOCKET c = tcp();
     set_nonblocking(c);
     struct sockaddr_in refused = loopback(closed_port());
@@ -1117,7 +1081,7 @@ Test(tcp, failed_connect_has_no_peer, .init = start, .fini = stop) {
 
 /* F219: while a ConnectEx is pending, getpeername is WSAENOTCONN (unlike
  * after connect()) and connect() is WSAEINVAL. */
-Test(tcp, connectex_pending_names, .init = start, .fini = stop) {
+Test(tcp, connectex_pending_names, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in a;
     SOCKET fill[4];
     SOCKET l = full_listener(&a, fill);

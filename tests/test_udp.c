@@ -9,20 +9,8 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
+#include "common.h"
 #include "pairs.h"
-
-static void start(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void stop(void) { WSACleanup(); }
-
-#define EXPECT_ERR(call, code)                                                                        \
-    do {                                                                                              \
-        WSASetLastError(0xdead);                                                                      \
-        cr_expect_eq((int)(call), SOCKET_ERROR, #call " should fail");                               \
-        cr_expect_eq(WSAGetLastError(), (code), #call ": %d, want %d", WSAGetLastError(), (code));  \
-    } while (0)
 
 /* A UDP socket bound to 127.0.0.1; *addr gets its address. */
 static SOCKET bound_udp(struct sockaddr_in *addr) {
@@ -37,7 +25,7 @@ static SOCKET bound_udp(struct sockaddr_in *addr) {
     return s;
 }
 
-Test(udp, exchange_ipv4, .init = start, .fini = stop) {
+Test(udp, exchange_ipv4, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in ra, sa;
     SOCKET r = bound_udp(&ra), s = bound_udp(&sa);
     WSASetLastError(0xdead);
@@ -62,7 +50,7 @@ Test(udp, exchange_ipv4, .init = start, .fini = stop) {
     closesocket(r), closesocket(s);
 }
 
-Test(udp, exchange_ipv6, .init = start, .fini = stop) {
+Test(udp, exchange_ipv6, .init = wsa_start, .fini = wsa_stop) {
     SOCKET r = socket(AF_INET6, SOCK_DGRAM, 0), s = socket(AF_INET6, SOCK_DGRAM, 0);
     cr_assert_neq(r, INVALID_SOCKET);
     struct sockaddr_in6 a;
@@ -93,7 +81,7 @@ Test(udp, exchange_ipv6, .init = start, .fini = stop) {
 
 /* F242 and the WSARecv page: a datagram larger than the buffer fills it, the
  * rest is dropped, and the call fails with WSAEMSGSIZE. */
-Test(udp, truncated_datagram, .init = start, .fini = stop) {
+Test(udp, truncated_datagram, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in ra;
     SOCKET r = bound_udp(&ra), s = bound_udp(NULL);
     char buf[16];
@@ -127,7 +115,7 @@ Test(udp, truncated_datagram, .init = start, .fini = stop) {
     closesocket(r), closesocket(s);
 }
 
-Test(udp, peek_keeps_datagram, .init = start, .fini = stop) {
+Test(udp, peek_keeps_datagram, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in ra;
     SOCKET r = bound_udp(&ra), s = bound_udp(NULL);
     char buf[8];
@@ -138,7 +126,7 @@ Test(udp, peek_keeps_datagram, .init = start, .fini = stop) {
     closesocket(r), closesocket(s);
 }
 
-Test(udp, scatter_gather, .init = start, .fini = stop) {
+Test(udp, scatter_gather, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in ra;
     SOCKET r = bound_udp(&ra), s = bound_udp(NULL);
     WSABUF out[3] = {{3, "one"}, {3, "two"}, {5, "three"}};
@@ -157,7 +145,7 @@ Test(udp, scatter_gather, .init = start, .fini = stop) {
 }
 
 /* F222 */
-Test(udp, connected, .init = start, .fini = stop) {
+Test(udp, connected, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in ra, ra2;
     SOCKET r = bound_udp(&ra), r2 = bound_udp(&ra2);
     SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
@@ -198,7 +186,7 @@ Test(udp, connected, .init = start, .fini = stop) {
     closesocket(s), closesocket(r), closesocket(r2);
 }
 
-Test(udp, nonblocking_and_arguments, .init = start, .fini = stop) {
+Test(udp, nonblocking_and_arguments, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in ra;
     SOCKET r = bound_udp(&ra);
     u_long one = 1;
@@ -224,7 +212,7 @@ Test(udp, nonblocking_and_arguments, .init = start, .fini = stop) {
 }
 
 /* F231 */
-Test(udp, shutdown, .init = start, .fini = stop) {
+Test(udp, shutdown, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in ra;
     SOCKET r = bound_udp(&ra);
     SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
@@ -241,7 +229,7 @@ Test(udp, shutdown, .init = start, .fini = stop) {
  * before connect (sendto does not make one), the connect() address after
  * it with F203's buffer rules, the new one after a re-connect, none again
  * once {AF_UNSPEC, zeros} dissolved it (and a later connect makes one). */
-Test(udp, peer_names, .init = start, .fini = stop) {
+Test(udp, peer_names, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in ra, ra2;
     SOCKET r = bound_udp(&ra), r2 = bound_udp(&ra2);
     SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);

@@ -5,12 +5,7 @@
 #include <ws2tcpip.h>
 #include <ws2spi.h>
 #include <sporder.h>
-
-static void start(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void stop(void) { WSACleanup(); }
+#include "common.h"
 
 #define EXPECT_UNSUPPORTED(call, failed)                                   \
     do {                                                                   \
@@ -19,7 +14,7 @@ static void stop(void) { WSACleanup(); }
         cr_assert_eq(WSAGetLastError(), WSAEOPNOTSUPP, #call ": %d", WSAGetLastError()); \
     } while (0)
 
-Test(unsupported, name_service, .init = start, .fini = stop) {
+Test(unsupported, name_service, .init = wsa_start, .fini = wsa_stop) {
     HANDLE h = (HANDLE)0x1234;
     DWORD len = 0;
     EXPECT_UNSUPPORTED(WSALookupServiceBeginA(NULL, 0, &h), SOCKET_ERROR);
@@ -35,7 +30,7 @@ Test(unsupported, name_service, .init = start, .fini = stop) {
     cr_assert_eq(WSCWriteNameSpaceOrder(NULL, 0), WSAEOPNOTSUPP);
 }
 
-Test(unsupported, async_lookups_and_connect_by_name, .init = start, .fini = stop) {
+Test(unsupported, async_lookups_and_connect_by_name, .init = wsa_start, .fini = wsa_stop) {
     char buf[MAXGETHOSTSTRUCT];
     EXPECT_UNSUPPORTED(WSAAsyncGetHostByName(NULL, 0, "localhost", buf, sizeof buf), (HANDLE)NULL);
     EXPECT_UNSUPPORTED(WSAAsyncGetServByName(NULL, 0, "http", "tcp", buf, sizeof buf), (HANDLE)NULL);

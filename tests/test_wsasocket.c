@@ -13,12 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-static void start(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void stop(void) { WSACleanup(); }
+#include "common.h"
 
 struct row {
     int af, type, protocol;
@@ -72,7 +67,7 @@ ParameterizedTestParameters(wsasocket, windows_table) {
     return cr_make_param_array(struct row, rows, sizeof rows / sizeof rows[0]);
 }
 
-ParameterizedTest(struct row *r, wsasocket, windows_table, .init = start, .fini = stop) {
+ParameterizedTest(struct row *r, wsasocket, windows_table, .init = wsa_start, .fini = wsa_stop) {
     WSASetLastError(0xdeadbeef);
     SOCKET s = WSASocketA(r->af, r->type, r->protocol, NULL, 0, 0);
     if (r->error) {
@@ -98,7 +93,7 @@ ParameterizedTest(struct row *r, wsasocket, windows_table, .init = start, .fini 
 
 /* F37/F40: protocol alone picks the first entry whose range holds it; the
  * raw entries are hidden from enumeration but still chosen. */
-Test(wsasocket, protocol_only, .init = start, .fini = stop) {
+Test(wsasocket, protocol_only, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = WSASocketA(0, 0, IPPROTO_RAW, NULL, 0, 0);
     if (s == INVALID_SOCKET) {
         cr_assert_eq(WSAGetLastError(), WSAEACCES, "raw sockets need privilege: WSAEACCES (F38)");
@@ -118,7 +113,7 @@ Test(wsasocket, protocol_only, .init = start, .fini = stop) {
 }
 
 /* F38: without privilege a raw socket is refused at creation. */
-Test(wsasocket, raw_needs_privilege, .init = start, .fini = stop) {
+Test(wsasocket, raw_needs_privilege, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = WSASocketA(AF_INET, SOCK_RAW, IPPROTO_ICMP, NULL, 0, 0);
     if (geteuid() != 0) {
         cr_assert_eq(s, INVALID_SOCKET);
@@ -131,7 +126,7 @@ Test(wsasocket, raw_needs_privilege, .init = start, .fini = stop) {
 
 /* The same refusal reached as root: give up the privilege first (each
  * Criterion test runs in a process of its own). */
-Test(wsasocket, raw_refused_without_privilege, .init = start, .fini = stop) {
+Test(wsasocket, raw_refused_without_privilege, .init = wsa_start, .fini = wsa_stop) {
     if (geteuid() == 0) {
         cr_assert_eq(setgid(65534), 0);
         cr_assert_eq(setuid(65534), 0);
@@ -152,7 +147,7 @@ static WSAPROTOCOL_INFOW entry_for(int protocol) {
 
 /* F62 and the FROM_PROTOCOL_INFO rule: 0 and FROM_PROTOCOL_INFO take the
  * structure's values, explicit values win. */
-Test(wsasocket, from_protocol_info, .init = start, .fini = stop) {
+Test(wsasocket, from_protocol_info, .init = wsa_start, .fini = wsa_stop) {
     WSAPROTOCOL_INFOW udp = entry_for(IPPROTO_UDP);
     SOCKET s = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &udp, 0, 0);
     cr_assert_neq(s, INVALID_SOCKET, "%d", WSAGetLastError());
@@ -195,7 +190,7 @@ Test(wsasocket, from_protocol_info, .init = start, .fini = stop) {
 
 /* g: 0 none, SG_* make a group (SO_GROUP_ID), an existing id joins it,
  * anything else is WSAEINVAL. */
-Test(wsasocket, groups, .init = start, .fini = stop) {
+Test(wsasocket, groups, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = WSASocketA(AF_INET, SOCK_DGRAM, 0, NULL, 0, 0);
     GROUP id = 99;
     int len = sizeof id;
@@ -270,7 +265,7 @@ ParameterizedTestParameters(wsasocket, multipoint_flags) {
     return cr_make_param_array(struct mp, multipoint, sizeof multipoint / sizeof multipoint[0]);
 }
 
-ParameterizedTest(struct mp *m, wsasocket, multipoint_flags, .init = start, .fini = stop) {
+ParameterizedTest(struct mp *m, wsasocket, multipoint_flags, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = WSASocketA(AF_INET, m->type, 0, NULL, 0, m->flags);
     if (m->error) {
         cr_assert_eq(s, INVALID_SOCKET, "flags %#x", m->flags);
@@ -282,7 +277,7 @@ ParameterizedTest(struct mp *m, wsasocket, multipoint_flags, .init = start, .fin
 }
 
 /* SO_PROTOCOL_INFO buffer rules (F51-F55) and read-only SO_TYPE (F49). */
-Test(wsasocket, protocol_info_option, .init = start, .fini = stop) {
+Test(wsasocket, protocol_info_option, .init = wsa_start, .fini = wsa_stop) {
     WSAPROTOCOL_INFOA info;
     int size = sizeof info;
     cr_assert_eq(getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_PROTOCOL_INFOA, NULL, NULL), SOCKET_ERROR);
@@ -324,7 +319,7 @@ Test(wsasocket, protocol_info_option, .init = start, .fini = stop) {
     closesocket(s);
 }
 
-Test(wsasocket, handles, .init = start, .fini = stop) {
+Test(wsasocket, handles, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_neq(s, INVALID_SOCKET);
     cr_assert_eq(s % 4, 0u, "SOCKET values are multiples of 4, as on Windows");
@@ -351,23 +346,23 @@ Test(wsasocket, handles, .init = start, .fini = stop) {
 
 static void start_with_fault(const char *fault) {
     setenv("WS2POSIX_FAULT", fault, 1);
-    start();
+    wsa_start();
 }
 
 static void start_loop_down(void) { start_with_fault("loop"); }
-Test(wsasocket_errors, enetdown_when_loop_is_down, .init = start_loop_down, .fini = stop) {
+Test(wsasocket_errors, enetdown_when_loop_is_down, .init = start_loop_down, .fini = wsa_stop) {
     cr_assert_eq(socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET);
     cr_assert_eq(WSAGetLastError(), WSAENETDOWN);
 }
 
 static void start_nomem(void) { start_with_fault("nomem"); }
-Test(wsasocket_errors, enobufs_without_memory, .init = start_nomem, .fini = stop) {
+Test(wsasocket_errors, enobufs_without_memory, .init = start_nomem, .fini = wsa_stop) {
     cr_assert_eq(socket(AF_INET, SOCK_DGRAM, 0), INVALID_SOCKET);
     cr_assert_eq(WSAGetLastError(), WSAENOBUFS);
 }
 
 static void start_nobufs(void) { start_with_fault("socket_errno=105"); /* ENOBUFS */ }
-Test(wsasocket_errors, enobufs_from_the_system, .init = start_nobufs, .fini = stop) {
+Test(wsasocket_errors, enobufs_from_the_system, .init = start_nobufs, .fini = wsa_stop) {
     cr_assert_eq(socket(AF_INET, SOCK_DGRAM, 0), INVALID_SOCKET);
     cr_assert_eq(WSAGetLastError(), WSAENOBUFS);
 }
@@ -376,12 +371,12 @@ Test(wsasocket_errors, enobufs_from_the_system, .init = start_nobufs, .fini = st
  * triple (F18); ours says it when the system refuses a protocol for the type
  * with EPROTOTYPE, which Linux's socket(2) does not do by itself. */
 static void start_prototype(void) { start_with_fault("socket_errno=91"); /* EPROTOTYPE */ }
-Test(wsasocket_errors, eprototype_from_the_system, .init = start_prototype, .fini = stop) {
+Test(wsasocket_errors, eprototype_from_the_system, .init = start_prototype, .fini = wsa_stop) {
     cr_assert_eq(socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET);
     cr_assert_eq(WSAGetLastError(), WSAEPROTOTYPE);
 }
 
-Test(wsasocket_errors, emfile_at_the_descriptor_limit, .init = start, .fini = stop) {
+Test(wsasocket_errors, emfile_at_the_descriptor_limit, .init = wsa_start, .fini = wsa_stop) {
     struct rlimit old, low;
     getrlimit(RLIMIT_NOFILE, &old);
     low = old;
@@ -405,9 +400,9 @@ Test(wsasocket_errors, emfile_at_the_descriptor_limit, .init = start, .fini = st
 
 static void start_small_table(void) {
     setenv("WS2POSIX_MAX_SOCKETS", "5", 1);
-    start();
+    wsa_start();
 }
-Test(wsasocket_errors, emfile_when_the_handle_table_is_full, .init = start_small_table, .fini = stop) {
+Test(wsasocket_errors, emfile_when_the_handle_table_is_full, .init = start_small_table, .fini = wsa_stop) {
     SOCKET s[5];
     for (int i = 0; i < 5; i++)
         cr_assert_neq(s[i] = socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET);
@@ -424,7 +419,7 @@ Test(wsasocket_errors, emfile_when_the_handle_table_is_full, .init = start_small
 /* F47/F95: socket() makes overlapped sockets unless the thread set
  * SO_OPENTYPE; an overlapped WSARecv with no data then goes pending on the
  * first, and on the second completes at once (here: a datagram is there). */
-Test(wsasocket, socket_honours_so_opentype, .init = start, .fini = stop) {
+Test(wsasocket, socket_honours_so_opentype, .init = wsa_start, .fini = wsa_stop) {
     SOCKADDR_IN a;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
