@@ -8,27 +8,13 @@
 #include <mswsock.h>
 #include <string.h>
 
+#include "common.h"
 #include "pairs.h"
 
 #define ST_PENDING 0x103u
 #define ST_CANCELLED 0xC0000120u
 
-static void setup(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void teardown(void) { WSACleanup(); }
-TestSuite(extensions, .init = setup, .fini = teardown);
-
-static void *ext(SOCKET s, GUID id) {
-    void *fn = NULL;
-    DWORD n = 0;
-    cr_assert_eq(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &n, NULL, NULL), 0,
-                 "%d", WSAGetLastError());
-    cr_assert_eq(n, sizeof fn);
-    cr_assert_not_null(fn);
-    return fn;
-}
+TestSuite(extensions, .init = wsa_start, .fini = wsa_stop);
 
 Test(extensions, pointers) {
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
@@ -429,12 +415,9 @@ Test(extensions, disconnectex_reuse_ends_pending_receive) {
     LPFN_DISCONNECTEX disconnectex = ext(acc, (GUID)WSAID_DISCONNECTEX);
     SOCKET c = accept_into(l, &a, acc);
     char buf[8];
-    WSABUF b = {sizeof buf, buf};
-    WSAOVERLAPPED rov = {0};
-    rov.hEvent = WSACreateEvent();
+    WSAOVERLAPPED rov;
+    recv_pending(acc, &rov, buf, sizeof buf);
     DWORD n = 0, fl = 0;
-    cr_assert_eq(WSARecv(acc, &b, 1, &n, &fl, &rov, NULL), SOCKET_ERROR);
-    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
     cr_assert(disconnectex(acc, NULL, TF_REUSE_SOCKET, 0), "%d", WSAGetLastError());
     cr_assert_eq(WaitForSingleObject(rov.hEvent, 0), WAIT_OBJECT_0, "ended before DisconnectEx returned");
     cr_assert_not(WSAGetOverlappedResult(acc, &rov, &n, FALSE, &fl));
@@ -468,12 +451,8 @@ Test(extensions, disconnectex_reuse_then_close) {
     cr_assert(disconnectex(acc, NULL, TF_REUSE_SOCKET, 0), "%d", WSAGetLastError());
     SOCKET c2 = accept_into(l, &a, acc);
     char buf[8];
-    WSABUF b = {sizeof buf, buf};
-    WSAOVERLAPPED ov = {0};
-    ov.hEvent = WSACreateEvent();
-    DWORD n = 0, fl = 0;
-    cr_assert_eq(WSARecv(acc, &b, 1, &n, &fl, &ov, NULL), SOCKET_ERROR);
-    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    WSAOVERLAPPED ov;
+    recv_pending(acc, &ov, buf, sizeof buf);
     cr_assert_eq(closesocket(acc), 0);
     cr_assert_eq(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
     cr_assert_eq(ov.Internal, 0xC0000241u, "STATUS_CONNECTION_ABORTED: %#lx", (unsigned long)ov.Internal);

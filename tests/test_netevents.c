@@ -2,15 +2,10 @@
  * of windows-behaviour.md): FD_* sequences for connect (made and refused),
  * accept, read, write, OOB and close (graceful and reset), the re-enabling
  * rules, enumeration, cancelling with 0, replacing a selection, and FIONBIO. */
+#include "common.h"
 #include "pairs.h"
 
-static void setup(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void teardown(void) { WSACleanup(); }
-
-TestSuite(netevents, .init = setup, .fini = teardown, .timeout = 30);
+TestSuite(netevents, .init = wsa_start, .fini = wsa_stop, .timeout = 30);
 
 /* Wait up to ms for ev, then enumerate s's events (resetting ev). */
 static LONG events_after(SOCKET s, WSAEVENT ev, DWORD ms, WSANETWORKEVENTS *ne) {
@@ -38,14 +33,20 @@ static LONG collect(SOCKET s, WSAEVENT ev, DWORD ms, int errors[FD_MAX_EVENTS]) 
     return all;
 }
 
+/* A new event, selected for mask's network events of s. */
+static WSAEVENT selected(SOCKET s, long mask) {
+    WSAEVENT ev = WSACreateEvent();
+    cr_assert_eq(WSAEventSelect(s, ev, mask), 0, "WSAEventSelect: %d", WSAGetLastError());
+    return ev;
+}
+
 static void set_nonblocking(SOCKET s, u_long on) { cr_assert_eq(ioctlsocket(s, FIONBIO, &on), 0); }
 
 Test(netevents, connect_reports_connect_and_write) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
     SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(c, ev, FD_READ | FD_WRITE | FD_CONNECT | FD_CLOSE | FD_OOB), 0);
+    WSAEVENT ev = selected(c, FD_READ | FD_WRITE | FD_CONNECT | FD_CLOSE | FD_OOB);
     WSANETWORKEVENTS ne;
     cr_assert_eq(events_after(c, ev, 50, &ne), 0, "no events before connect (F137)");
     int r = connect(c, (struct sockaddr *)&a, sizeof a);
@@ -66,8 +67,7 @@ Test(netevents, refused_connect_reports_the_error) {
     SOCKET l = listener(&a);
     closesocket(l); /* nothing listens there now */
     SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(c, ev, FD_READ | FD_WRITE | FD_CONNECT | FD_CLOSE), 0);
+    WSAEVENT ev = selected(c, FD_READ | FD_WRITE | FD_CONNECT | FD_CLOSE);
     int r = connect(c, (struct sockaddr *)&a, sizeof a);
     cr_assert(r == SOCKET_ERROR && WSAGetLastError() == WSAEWOULDBLOCK, "%d", WSAGetLastError());
     int errs[FD_MAX_EVENTS] = {0};
@@ -81,8 +81,7 @@ Test(netevents, refused_connect_reports_the_error) {
 Test(netevents, accept_is_reenabled_by_accept) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(l, ev, FD_ACCEPT), 0);
+    WSAEVENT ev = selected(l, FD_ACCEPT);
     WSANETWORKEVENTS ne;
     cr_assert_eq(events_after(l, ev, 50, &ne), 0);
     SOCKET c1 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), c2 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -108,8 +107,7 @@ Test(netevents, accept_is_reenabled_by_accept) {
 Test(netevents, accepted_socket_inherits_the_selection) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(l, ev, FD_ACCEPT | FD_WRITE | FD_READ), 0);
+    WSAEVENT ev = selected(l, FD_ACCEPT | FD_WRITE | FD_READ);
     SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     cr_assert_eq(connect(c, (struct sockaddr *)&a, sizeof a), 0);
     WSANETWORKEVENTS ne;
@@ -129,8 +127,7 @@ Test(netevents, accepted_socket_inherits_the_selection) {
 Test(netevents, read_is_reenabled_by_recv_while_data_remains) {
     SOCKET c, s;
     tcp_pair(&c, &s);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(s, ev, FD_READ), 0);
+    WSAEVENT ev = selected(s, FD_READ);
     WSANETWORKEVENTS ne;
     cr_assert_eq(events_after(s, ev, 50, &ne), 0);
     cr_assert_eq(send(c, "0123456789", 10, 0), 10);
@@ -153,8 +150,7 @@ Test(netevents, read_is_reenabled_by_recv_while_data_remains) {
 Test(netevents, write_is_reenabled_by_a_send_that_would_block) {
     SOCKET c, s;
     tcp_pair(&c, &s);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(c, ev, FD_WRITE), 0);
+    WSAEVENT ev = selected(c, FD_WRITE);
     WSANETWORKEVENTS ne;
     cr_assert_eq(events_after(c, ev, 2000, &ne), FD_WRITE, "F137: once");
     cr_assert_eq(WSAEventSelect(c, ev, FD_WRITE), 0);
@@ -192,8 +188,7 @@ Test(netevents, write_is_reenabled_by_a_send_that_would_block) {
 Test(netevents, oob_is_reenabled_by_recv_oob) {
     SOCKET c, s;
     tcp_pair(&c, &s);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(s, ev, FD_OOB), 0);
+    WSAEVENT ev = selected(s, FD_OOB);
     cr_assert_eq(send(c, "!", 1, MSG_OOB), 1);
     WSANETWORKEVENTS ne;
     cr_assert_eq(events_after(s, ev, 2000, &ne), FD_OOB, "F147");
@@ -211,8 +206,7 @@ Test(netevents, oob_is_reenabled_by_recv_oob) {
 Test(netevents, graceful_close) {
     SOCKET c, s;
     tcp_pair(&c, &s);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(s, ev, FD_READ | FD_CLOSE), 0);
+    WSAEVENT ev = selected(s, FD_READ | FD_CLOSE);
     closesocket(c);
     int errs[FD_MAX_EVENTS] = {0};
     cr_assert_eq(collect(s, ev, 2000, errs), FD_CLOSE);
@@ -230,8 +224,7 @@ Test(netevents, graceful_close) {
 Test(netevents, data_then_close) {
     SOCKET c, s;
     tcp_pair(&c, &s);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(s, ev, FD_READ | FD_CLOSE), 0);
+    WSAEVENT ev = selected(s, FD_READ | FD_CLOSE);
     cr_assert_eq(send(c, "abc", 3, 0), 3);
     closesocket(c);
     LONG got = collect(s, ev, 2000, NULL);
@@ -248,8 +241,7 @@ Test(netevents, data_then_close) {
 Test(netevents, reset_close) {
     SOCKET c, s;
     tcp_pair(&c, &s);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(s, ev, FD_READ | FD_CLOSE), 0);
+    WSAEVENT ev = selected(s, FD_READ | FD_CLOSE);
     struct linger lg = {1, 0};
     cr_assert_eq(setsockopt(c, SOL_SOCKET, SO_LINGER, (const char *)&lg, sizeof lg), 0);
     closesocket(c);
@@ -266,8 +258,7 @@ Test(netevents, reset_close) {
 Test(netevents, fionbio_off_is_refused_while_selected) {
     SOCKET c, s;
     tcp_pair(&c, &s);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(s, ev, FD_READ), 0);
+    WSAEVENT ev = selected(s, FD_READ);
     u_long off = 0, on = 1;
     cr_assert_eq(ioctlsocket(s, FIONBIO, &off), SOCKET_ERROR);
     cr_assert_eq(WSAGetLastError(), WSAEINVAL, "F151");
@@ -286,8 +277,7 @@ Test(netevents, fionbio_off_is_refused_while_selected) {
 Test(netevents, enumeration_resets_the_event_and_clears_the_record) {
     SOCKET c, s;
     tcp_pair(&c, &s);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(s, ev, FD_READ | FD_WRITE), 0);
+    WSAEVENT ev = selected(s, FD_READ | FD_WRITE);
     cr_assert_eq(WSAWaitForMultipleEvents(1, &ev, FALSE, 2000, FALSE), WSA_WAIT_EVENT_0);
     WSANETWORKEVENTS ne;
     memset(&ne, 0xab, sizeof ne);
@@ -312,8 +302,7 @@ Test(netevents, enumeration_resets_the_event_and_clears_the_record) {
 Test(netevents, cancel_with_zero_then_select_again) {
     SOCKET c, s;
     tcp_pair(&c, &s);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(s, ev, FD_READ), 0);
+    WSAEVENT ev = selected(s, FD_READ);
     cr_assert_eq(WSAEventSelect(s, ev, 0), 0);
     cr_assert_eq(send(c, "x", 1, 0), 1);
     cr_assert_eq(WSAWaitForMultipleEvents(1, &ev, FALSE, 200, FALSE), WSA_WAIT_TIMEOUT, "cancelled: no signal");
@@ -341,8 +330,7 @@ Test(netevents, a_new_selection_replaces_the_old) {
 
 Test(netevents, udp_write_and_read) {
     SOCKET u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP), v = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    WSAEVENT ev = WSACreateEvent();
-    cr_assert_eq(WSAEventSelect(u, ev, FD_READ | FD_WRITE), 0);
+    WSAEVENT ev = selected(u, FD_READ | FD_WRITE);
     WSANETWORKEVENTS ne;
     cr_assert_eq(events_after(u, ev, 50, &ne), 0, "F150: unbound, nothing");
     struct sockaddr_in a = loopback(0);

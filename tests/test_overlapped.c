@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common.h"
 #include "pairs.h"
 
 /* Internal symbols of the static library (loop_down). */
@@ -24,12 +25,7 @@ void common__fault_reload(void);
 #define ST_PENDING 0x103u
 #define ST_CONNECTION_ABORTED 0xC0000241u
 
-static void setup(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void teardown(void) { WSACleanup(); }
-TestSuite(overlapped, .init = setup, .fini = teardown);
+TestSuite(overlapped, .init = wsa_start, .fini = wsa_stop);
 
 static void nap_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -385,12 +381,8 @@ Test(overlapped, peer_reset_under_pending_receive) {
     SOCKET c, s;
     tcp_pair(&c, &s);
     char buf[16];
-    WSABUF b = {sizeof buf, buf};
-    WSAOVERLAPPED ov = {0};
-    ov.hEvent = WSACreateEvent();
-    DWORD f = 0;
-    cr_assert_eq(WSARecv(s, &b, 1, NULL, &f, &ov, NULL), SOCKET_ERROR);
-    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    WSAOVERLAPPED ov;
+    recv_pending(s, &ov, buf, sizeof buf);
     struct linger lg = {1, 0};
     setsockopt(c, SOL_SOCKET, SO_LINGER, (const char *)&lg, sizeof lg);
     closesocket(c);
@@ -408,11 +400,8 @@ Test(overlapped, peer_close_completes_with_zero) {
     SOCKET c, s;
     tcp_pair(&c, &s);
     char buf[16];
-    WSABUF b = {sizeof buf, buf};
-    WSAOVERLAPPED ov = {0};
-    ov.hEvent = WSACreateEvent();
-    DWORD f = 0;
-    cr_assert_eq(WSARecv(s, &b, 1, NULL, &f, &ov, NULL), SOCKET_ERROR);
+    WSAOVERLAPPED ov;
+    recv_pending(s, &ov, buf, sizeof buf);
     closesocket(c);
     DWORD n = 9, fl;
     cr_assert(WSAGetOverlappedResult(s, &ov, &n, TRUE, &fl));
@@ -428,12 +417,8 @@ Test(overlapped, nonblocking_mode_and_zero_length) {
     tcp_pair(&c, &s);
     u_long on = 1;
     cr_assert_eq(ioctlsocket(s, FIONBIO, &on), 0);
-    WSABUF z = {0, NULL};
-    WSAOVERLAPPED ov = {0};
-    ov.hEvent = WSACreateEvent();
-    DWORD f = 0;
-    cr_assert_eq(WSARecv(s, &z, 1, NULL, &f, &ov, NULL), SOCKET_ERROR);
-    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    WSAOVERLAPPED ov;
+    recv_pending(s, &ov, NULL, 0);
     send_all(c, "12345", 5);
     DWORD n = 9, fl;
     cr_assert(WSAGetOverlappedResult(s, &ov, &n, TRUE, &fl));
@@ -581,7 +566,7 @@ static double cpu_seconds(void) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-Test(ovl, idle_readable_socket_does_not_spin, .init = setup, .fini = teardown, .timeout = 20) {
+Test(ovl, idle_readable_socket_does_not_spin, .init = wsa_start, .fini = wsa_stop, .timeout = 20) {
     SOCKET c, v;
     tcp_pair(&c, &v);
     char buf[8];

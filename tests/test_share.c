@@ -21,40 +21,12 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "common.h"
+#include "pairs.h"
 
 extern char **environ;
 
-static void start(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void stop(void) { WSACleanup(); }
-
-TestSuite(share, .init = start, .fini = stop, .timeout = 30);
-
-static struct sockaddr_in loopback(void) {
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return a;
-}
-
-/* A connected TCP pair over loopback: *client connected, *server accepted. */
-static void tcp_pair(SOCKET *client, SOCKET *server) {
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    cr_assert_neq(l, INVALID_SOCKET);
-    struct sockaddr_in a = loopback();
-    cr_assert_eq(bind(l, (struct sockaddr *)&a, sizeof a), 0, "bind: %d", WSAGetLastError());
-    cr_assert_eq(listen(l, 4), 0);
-    int len = sizeof a;
-    cr_assert_eq(getsockname(l, (struct sockaddr *)&a, &len), 0);
-    *client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    cr_assert_eq(connect(*client, (struct sockaddr *)&a, sizeof a), 0, "connect: %d", WSAGetLastError());
-    *server = accept(l, NULL, NULL);
-    cr_assert_neq(*server, INVALID_SOCKET, "accept: %d", WSAGetLastError());
-    closesocket(l);
-}
+TestSuite(share, .init = wsa_start, .fini = wsa_stop, .timeout = 30);
 
 static SOCKET claim(WSAPROTOCOL_INFOW info) {
     return WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, 0);
@@ -154,7 +126,7 @@ Test(share, bad_arguments) {
  * duplicate); the structure is used once. */
 Test(share, same_process_udp) {
     SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    struct sockaddr_in a = loopback();
+    struct sockaddr_in a = loopback(0);
     cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
     int len = sizeof a;
     cr_assert_eq(getsockname(s, (struct sockaddr *)&a, &len), 0);
@@ -320,7 +292,7 @@ Test(share, unclaimed_dropped) {
     WSACleanup();
 
     int before = open_fds();
-    start();
+    wsa_start();
     s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     worker w = spawn_worker("refused"); /* a live pid that never claims */
     cr_assert_eq(WSADuplicateSocketW(s, GetCurrentProcessId(), &info), 0);
@@ -329,7 +301,7 @@ Test(share, unclaimed_dropped) {
     closesocket(s);
     WSACleanup(); /* drops both shares and stops the broker */
     cr_expect_eq(open_fds(), before + 2, "descriptors left after WSACleanup (the worker's two pipes aside)");
-    start();
+    wsa_start();
     expect_refused(info, "dropped by WSACleanup");
     cr_expect_eq(worker_exit(&w), 4, "the worker ends when its stdin closes");
 }
@@ -342,7 +314,7 @@ Test(share, cleanup_destroys_duplicates) {
     SOCKET d = claim(info);
     cr_assert_neq(d, INVALID_SOCKET);
     WSACleanup();
-    start();
+    wsa_start();
     struct sockaddr_in a;
     int len = sizeof a;
     cr_expect_eq(getsockname(d, (struct sockaddr *)&a, &len), SOCKET_ERROR);
@@ -365,24 +337,6 @@ static SOCKET duplicate_here(SOCKET s) {
     SOCKET d = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
     cr_assert_neq(d, INVALID_SOCKET, "%d", WSAGetLastError());
     return d;
-}
-
-static SOCKET listening(struct sockaddr_in *a) {
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    cr_assert_neq(l, INVALID_SOCKET);
-    *a = loopback();
-    cr_assert_eq(bind(l, (struct sockaddr *)a, sizeof *a), 0, "bind: %d", WSAGetLastError());
-    cr_assert_eq(listen(l, 8), 0);
-    int len = sizeof *a;
-    cr_assert_eq(getsockname(l, (struct sockaddr *)a, &len), 0);
-    return l;
-}
-
-static SOCKET connected_to(const struct sockaddr_in *a) {
-    SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    cr_assert_neq(c, INVALID_SOCKET);
-    cr_assert_eq(connect(c, (const struct sockaddr *)a, sizeof *a), 0, "connect: %d", WSAGetLastError());
-    return c;
 }
 
 enum { B_RECV, B_ACCEPT, B_SELECT };
@@ -495,7 +449,7 @@ Test(share, close_one_of_two_blocked_recvs) {
  * duplicate still listens. */
 Test(share, close_original_wakes_only_its_accept) {
     struct sockaddr_in a;
-    SOCKET l = listening(&a);
+    SOCKET l = listener(&a);
     SOCKET d = duplicate_here(l);
     blocked b;
     block_in(&b, l, B_ACCEPT);
@@ -514,7 +468,7 @@ Test(share, close_original_wakes_only_its_accept) {
  * closed, and takes the next connection. */
 Test(share, accept_on_duplicate_survives_original_close) {
     struct sockaddr_in a;
-    SOCKET l = listening(&a);
+    SOCKET l = listener(&a);
     SOCKET d = duplicate_here(l);
     blocked b;
     block_in(&b, d, B_ACCEPT);
@@ -591,10 +545,7 @@ typedef struct pending_accept {
 } pending_accept;
 
 static void accept_ex(SOCKET l, pending_accept *p) {
-    LPFN_ACCEPTEX fn = NULL;
-    GUID id = WSAID_ACCEPTEX;
-    DWORD n = 0;
-    cr_assert_eq(WSAIoctl(l, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &n, NULL, NULL), 0);
+    LPFN_ACCEPTEX fn = ext(l, (GUID)WSAID_ACCEPTEX);
     memset(p, 0, sizeof *p);
     p->acc = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     DWORD got = 0;
@@ -609,7 +560,7 @@ static void accept_ex(SOCKET l, pending_accept *p) {
  * port (a closed issuer's slot is kept for it). */
 static void acceptex_survives_one_close(BOOL close_issuer) {
     struct sockaddr_in a;
-    SOCKET l = listening(&a);
+    SOCKET l = listener(&a);
     HANDLE port = port_for(l, 125);
     SOCKET d = duplicate_here(l);
     pending_accept p;
@@ -631,7 +582,7 @@ Test(share, acceptex_on_closed_duplicate_completes) { acceptex_survives_one_clos
  * the last one aborts it (ERROR_OPERATION_ABORTED), through the port. */
 static void acceptex_aborted_by_last_close(int duplicate_first) {
     struct sockaddr_in a;
-    SOCKET l = listening(&a);
+    SOCKET l = listener(&a);
     HANDLE port = port_for(l, 125);
     SOCKET d = duplicate_here(l);
     pending_accept p;
@@ -654,22 +605,34 @@ static void wsarecv(SOCKET s, WSAOVERLAPPED *ov, char *buf, ULONG len) {
     cr_assert(r == SOCKET_ERROR && WSAGetLastError() == WSA_IO_PENDING, "WSARecv: %d %d", r, WSAGetLastError());
 }
 
+/* c connected to srv; srv associated with a new port (key 7), then
+ * duplicated into *d. */
+static HANDLE duplicated_on_port(SOCKET *c, SOCKET *srv, SOCKET *d) {
+    tcp_pair(c, srv);
+    HANDLE port = port_for(*srv, 7);
+    *d = duplicate_here(*srv);
+    return port;
+}
+
+/* "ping" from c completes the receive ov into buf, through the port. */
+static void ping_completes(SOCKET c, HANDLE port, WSAOVERLAPPED *ov, const char *buf) {
+    cr_assert_eq(send(c, "ping", 4, 0), 4);
+    cr_expect_eq(packet(port, ov, 7, 0, "data came"), 4);
+    cr_expect_eq(memcmp(buf, "ping", 4), 0);
+}
+
 /* F284: a receive issued through the duplicate of an associated socket is
  * not cancelled by closing the original: it gets the data; one issued
  * afterwards ends, aborted (F124), with the last handle. */
 Test(share, iocp_recv_on_duplicate_survives_original_close) {
-    SOCKET c, srv;
-    tcp_pair(&c, &srv);
-    HANDLE port = port_for(srv, 7);
-    SOCKET d = duplicate_here(srv);
+    SOCKET c, srv, d;
+    HANDLE port = duplicated_on_port(&c, &srv, &d);
     WSAOVERLAPPED ov;
     char buf[8] = {0};
     wsarecv(d, &ov, buf, 4);
     cr_assert_eq(closesocket(srv), 0);
     no_packet(port, 200, "closing the original");
-    cr_assert_eq(send(c, "ping", 4, 0), 4);
-    cr_expect_eq(packet(port, &ov, 7, 0, "data came"), 4);
-    cr_expect_eq(memcmp(buf, "ping", 4), 0);
+    ping_completes(c, port, &ov, buf);
     wsarecv(d, &ov, buf, 4);
     cr_assert_eq(closesocket(d), 0);
     packet(port, &ov, 7, ERROR_CONNECTION_ABORTED, "the last close");
@@ -680,10 +643,8 @@ Test(share, iocp_recv_on_duplicate_survives_original_close) {
 /* F284 for the handle closed first: its receive ends with the last handle
  * (aborted, F124), through the port. */
 Test(share, iocp_recv_on_closed_handle_aborted_by_last_close) {
-    SOCKET c, srv;
-    tcp_pair(&c, &srv);
-    HANDLE port = port_for(srv, 7);
-    SOCKET d = duplicate_here(srv);
+    SOCKET c, srv, d;
+    HANDLE port = duplicated_on_port(&c, &srv, &d);
     WSAOVERLAPPED ov;
     char buf[8];
     wsarecv(srv, &ov, buf, 4);
@@ -699,18 +660,14 @@ Test(share, iocp_recv_on_closed_handle_aborted_by_last_close) {
  * and of "an IOCP-associated operation issued via the duplicate", F284;
  * nothing singles out a receive on the original: the rule is the same). */
 Test(share, iocp_recv_on_closed_handle_gets_data) {
-    SOCKET c, srv;
-    tcp_pair(&c, &srv);
-    HANDLE port = port_for(srv, 7);
-    SOCKET d = duplicate_here(srv);
+    SOCKET c, srv, d;
+    HANDLE port = duplicated_on_port(&c, &srv, &d);
     WSAOVERLAPPED ov;
     char buf[8] = {0};
     wsarecv(srv, &ov, buf, 4);
     cr_assert_eq(closesocket(srv), 0);
     no_packet(port, 200, "closing the handle that issued it");
-    cr_assert_eq(send(c, "ping", 4, 0), 4);
-    cr_expect_eq(packet(port, &ov, 7, 0, "data came"), 4);
-    cr_expect_eq(memcmp(buf, "ping", 4), 0);
+    ping_completes(c, port, &ov, buf);
     still_talks(c, d, "the other handle");
     closesocket(d), closesocket(c);
     no_packet(port, 0, "after the last close");
@@ -773,11 +730,7 @@ Test(share, reuse_leaves_the_old_socket) {
     char buf[8];
     wsarecv(d, &ov, buf, 4);
     cr_assert_eq(closesocket(d), 0);
-    LPFN_DISCONNECTEX disconnectex = NULL;
-    GUID id = WSAID_DISCONNECTEX;
-    DWORD n = 0;
-    cr_assert_eq(WSAIoctl(srv, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &disconnectex, sizeof disconnectex,
-                          &n, NULL, NULL), 0);
+    LPFN_DISCONNECTEX disconnectex = ext(srv, (GUID)WSAID_DISCONNECTEX);
     cr_assert(disconnectex(srv, NULL, TF_REUSE_SOCKET, 0), "%d", WSAGetLastError());
     cr_expect_eq(recv(c, buf, sizeof buf, 0), 0, "the peer sees the end");
     DWORD got = 9, fl = 0;
@@ -786,7 +739,7 @@ Test(share, reuse_leaves_the_old_socket) {
     cr_assert_not(WSAGetOverlappedResult(srv, &ov, &got, FALSE, &fl), "the receive did not end");
     cr_expect_eq(WSAGetLastError(), WSAECONNABORTED, "%d", WSAGetLastError());
     struct sockaddr_in a;
-    SOCKET l = listening(&a);
+    SOCKET l = listener(&a);
     cr_assert_eq(connect(srv, (struct sockaddr *)&a, sizeof a), 0, "the renewed socket: %d", WSAGetLastError());
     SOCKET n2 = accept(l, NULL, NULL);
     cr_assert_neq(n2, INVALID_SOCKET);
@@ -798,7 +751,7 @@ Test(share, reuse_leaves_the_old_socket) {
  * everything goes (ASan: no leak of the socket kept for it). */
 Test(share, cleanup_with_closed_duplicate_pending) {
     struct sockaddr_in a;
-    SOCKET l = listening(&a);
+    SOCKET l = listener(&a);
     HANDLE port = port_for(l, 125);
     SOCKET d = duplicate_here(l);
     pending_accept p;
@@ -806,7 +759,7 @@ Test(share, cleanup_with_closed_duplicate_pending) {
     usleep(50 * 1000); /* taken by the loop */
     cr_assert_eq(closesocket(d), 0);
     WSACleanup();
-    start();
+    wsa_start();
     CloseHandle(port);
 }
 

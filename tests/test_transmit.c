@@ -21,25 +21,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "pairs.h"
 
 #define ST_PENDING 0x103u
 
-static void setup(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void teardown(void) { WSACleanup(); }
-TestSuite(transmit, .init = setup, .fini = teardown);
-
-static void *ext(SOCKET s, GUID id) {
-    void *fn = NULL;
-    DWORD n = 0;
-    cr_assert_eq(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &n, NULL, NULL), 0,
-                 "%d", WSAGetLastError());
-    cr_assert_not_null(fn);
-    return fn;
-}
+TestSuite(transmit, .init = wsa_start, .fini = wsa_stop);
 
 static unsigned char pattern(size_t i) { return (unsigned char)(i * 7 + i / 251); }
 
@@ -98,6 +85,15 @@ static void expect_stream(const sink *k, const char *head, size_t off, size_t le
             cr_assert_fail("byte %zu of the file differs", i);
     if (tl)
         cr_assert_eq(memcmp(k->buf + hl + len, tail, tl), 0);
+}
+
+/* An overlapped call that returned ok has completed or is pending: wait
+ * for it through WSAGetOverlappedResult and give its byte count. */
+static DWORD overlapped_wait(SOCKET s, WSAOVERLAPPED *ov, BOOL ok) {
+    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
+    DWORD n = 0, fl;
+    cr_assert(WSAGetOverlappedResult(s, ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    return n;
 }
 
 Test(transmit, pointers) {
@@ -300,10 +296,7 @@ Test(transmit, overlapped_no_event) {
     sink k;
     sink_start(&k, s, SIZE);
     WSAOVERLAPPED ov = {0};
-    BOOL ok = TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, &ov, NULL, 0);
-    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
-    DWORD n = 0, fl;
-    cr_assert(WSAGetOverlappedResult(c, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
+    DWORD n = overlapped_wait(c, &ov, TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, &ov, NULL, 0)), fl;
     cr_assert_eq(n, SIZE);
     sink_join(&k);
     expect_stream(&k, NULL, 0, SIZE, NULL);
@@ -563,6 +556,19 @@ Test(transmit, packets_datagrams_default_size) {
     closesocket(w);
 }
 
+/* The datagrams of packets_datagrams_eop's elements, file position at 100. */
+static void expect_eop_datagrams(SOCKET r) {
+    unsigned char want[100];
+    expect_datagram(r, "abcd", 4);
+    fill_pattern(want, 100, 100);
+    expect_datagram(r, want, 100);
+    expect_datagram(r, "", 0);
+    fill_pattern(want, 2990, 10);
+    memcpy(want + 10, "ef", 2);
+    expect_datagram(r, want, 12);
+    expect_no_datagram(r);
+}
+
 /* nSendSize 0xFFFFFFFF: the caller's datagrams. Consecutive elements are
  * combined until one flagged TP_ELEMENT_EOP, and the last element ends one;
  * memory and file bytes mix in a datagram; two file elements at the file's
@@ -585,15 +591,7 @@ Test(transmit, packets_datagrams_eop) {
         {TP_ELEMENT_MEMORY, 2, {.pBuffer = "ef"}},
     };
     cr_assert_eq(tp(w, e, 7, SEND_SIZE_EOP, NULL, 0), TRUE, "%d", WSAGetLastError());
-    unsigned char want[100];
-    expect_datagram(r, "abcd", 4);
-    fill_pattern(want, 100, 100);
-    expect_datagram(r, want, 100);
-    expect_datagram(r, "", 0);
-    fill_pattern(want, 2990, 10);
-    memcpy(want + 10, "ef", 2);
-    expect_datagram(r, want, 12);
-    expect_no_datagram(r);
+    expect_eop_datagrams(r);
     cr_assert_eq(lseek(fd, 0, SEEK_CUR), 200, "both -1 elements moved the position on");
 
     /* overlapped, through the socket's write queue: the same datagrams,
@@ -601,19 +599,8 @@ Test(transmit, packets_datagrams_eop) {
     cr_assert_eq(lseek(fd, 100, SEEK_SET), 100);
     WSAOVERLAPPED ov = {0};
     ov.hEvent = WSACreateEvent();
-    BOOL ok = tp(w, e, 7, SEND_SIZE_EOP, &ov, 0);
-    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
-    DWORD n = 0, fl;
-    cr_assert(WSAGetOverlappedResult(w, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
-    cr_assert_eq(n, 4 + 100 + 0 + 12);
-    expect_datagram(r, "abcd", 4);
-    fill_pattern(want, 100, 100);
-    expect_datagram(r, want, 100);
-    expect_datagram(r, "", 0);
-    fill_pattern(want, 2990, 10);
-    memcpy(want + 10, "ef", 2);
-    expect_datagram(r, want, 12);
-    expect_no_datagram(r);
+    cr_assert_eq(overlapped_wait(w, &ov, tp(w, e, 7, SEND_SIZE_EOP, &ov, 0)), 4 + 100 + 0 + 12);
+    expect_eop_datagrams(r);
     WSACloseEvent(ov.hEvent);
     close(fd);
     closesocket(r);
@@ -646,11 +633,7 @@ Test(transmit, packets_datagrams_send_size) {
     int fd = temp_file(3000);
     TRANSMIT_PACKETS_ELEMENT f = {TP_ELEMENT_FILE, 2500, {{.nFileOffset.QuadPart = 0, .hFile = W2P_FILE_HANDLE(fd)}}};
     WSAOVERLAPPED ov = {0};
-    BOOL ok = tp(w, &f, 1, 1000, &ov, 0);
-    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
-    DWORD n = 0, fl;
-    cr_assert(WSAGetOverlappedResult(w, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
-    cr_assert_eq(n, 2500);
+    cr_assert_eq(overlapped_wait(w, &ov, tp(w, &f, 1, 1000, &ov, 0)), 2500);
     unsigned char want[1000];
     for (int i = 0; i < 3; i++) {
         size_t len = i < 2 ? 1000 : 500;
@@ -685,9 +668,9 @@ Test(transmit, packets_datagram_too_long) {
 }
 
 /* A file sendfile(2) refuses (a /proc file) goes by pread + send: the
- * same bytes. Its size reads 0, so the length is given; a length past
- * its end sends what there is. */
-Test(transmit, copy_when_sendfile_refuses) {
+ * same bytes. Its size reads 0, so the length is given: the file's length
+ * plus `extra`, in sends of `per_send` bytes (0: any size). */
+static void transmit_proc_file(DWORD extra, DWORD per_send) {
     int fd = open("/proc/self/cmdline", O_RDONLY);
     cr_assert_geq(fd, 0);
     unsigned char want[4096];
@@ -697,7 +680,7 @@ Test(transmit, copy_when_sendfile_refuses) {
     tcp_pair(&c, &s);
     sink k;
     sink_start(&k, s, (size_t)len);
-    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), (DWORD)len + 10, 0, NULL, NULL, 0), TRUE, "%d",
+    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), (DWORD)len + extra, per_send, NULL, NULL, 0), TRUE, "%d",
                  WSAGetLastError());
     sink_join(&k);
     cr_assert_eq(k.got, (size_t)len);
@@ -707,6 +690,9 @@ Test(transmit, copy_when_sendfile_refuses) {
     closesocket(c);
     closesocket(s);
 }
+
+/* A length past the file's end sends what there is. */
+Test(transmit, copy_when_sendfile_refuses) { transmit_proc_file(10, 0); }
 
 /* A blocking TransmitFile waits alertably: a completion routine queued to
  * the thread meanwhile runs inside it. */
@@ -861,26 +847,7 @@ Test(transmit, overlapped_bytes_per_send_same_stream) {
 }
 
 /* The pread + send fallback keeps the bound too: the same bytes. */
-Test(transmit, copy_with_bytes_per_send) {
-    int fd = open("/proc/self/cmdline", O_RDONLY);
-    cr_assert_geq(fd, 0);
-    unsigned char want[4096];
-    ssize_t len = pread(fd, want, sizeof want, 0);
-    cr_assert_gt(len, 0);
-    SOCKET c, s;
-    tcp_pair(&c, &s);
-    sink k;
-    sink_start(&k, s, (size_t)len);
-    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), (DWORD)len, 7, NULL, NULL, 0), TRUE, "%d",
-                 WSAGetLastError());
-    sink_join(&k);
-    cr_assert_eq(k.got, (size_t)len);
-    cr_assert_eq(memcmp(k.buf, want, (size_t)len), 0);
-    free(k.buf);
-    close(fd);
-    closesocket(c);
-    closesocket(s);
-}
+Test(transmit, copy_with_bytes_per_send) { transmit_proc_file(0, 7); }
 
 /* The sends handed to the kernel, as the seam's trace (WS2POSIX_TRACE)
  * shows them: each test of this suite runs in its own process, traced to
@@ -892,8 +859,7 @@ static void traced_setup(void) {
     cr_assert_not_null(mkdtemp(trace_dir));
     snprintf(trace_path, sizeof trace_path, "%s/trace", trace_dir);
     setenv("WS2POSIX_TRACE", trace_path, 1);
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
 }
 static void traced_teardown(void) {
     WSACleanup();
@@ -939,6 +905,22 @@ static void expect_sends(long from, const char *const *want, int n) {
         cr_assert_str_eq(got[i], want[i], "send %d:\n%s", i, all);
 }
 
+/* TransmitFile(c, h, 0, per_send, NULL, tb, 0) on a traced socket: s gets
+ * tb's head, the first `len` bytes of the pattern file and tb's tail, in
+ * the n sends want names. */
+static void transmit_traced(SOCKET c, SOCKET s, HANDLE h, DWORD per_send, TRANSMIT_FILE_BUFFERS *tb, size_t len,
+                            const char *const *want, int n) {
+    size_t hl = tb->Head ? strlen(tb->Head) : 0, tl = tb->Tail ? strlen(tb->Tail) : 0;
+    sink k;
+    sink_start(&k, s, hl + len + tl);
+    long mark = trace_mark();
+    cr_assert_eq(TransmitFile(c, h, 0, per_send, NULL, tb, 0), TRUE, "%d", WSAGetLastError());
+    sink_join(&k);
+    expect_stream(&k, tb->Head, 0, len, tb->Tail);
+    expect_sends(mark, want, n);
+    free(k.buf);
+}
+
 /* nNumberOfBytesPerSend 1000: the head, the file in sendfile(2) calls of
  * 1000 bytes, the tail; 0 leaves the size to the kernel (one sendfile for
  * the whole file). Loopback takes these few kilobytes at once. */
@@ -948,12 +930,6 @@ Test(transmit_sizes, transmitfile_bytes_per_send) {
     int fd = temp_file(5000);
     char head[] = "0123456789", tail[] = "tail!!!";
     TRANSMIT_FILE_BUFFERS tb = {head, 10, tail, 7};
-    sink k;
-    sink_start(&k, s, 10 + 5000 + 7);
-    long mark = trace_mark();
-    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 1000, NULL, &tb, 0), TRUE, "%d", WSAGetLastError());
-    sink_join(&k);
-    expect_stream(&k, head, 0, 5000, tail);
     const char *const by_1000[] = {"send = 10",
                                    "sendfile 0 1000 = 1000",
                                    "sendfile 1000 1000 = 1000",
@@ -961,28 +937,15 @@ Test(transmit_sizes, transmitfile_bytes_per_send) {
                                    "sendfile 3000 1000 = 1000",
                                    "sendfile 4000 1000 = 1000",
                                    "send = 7"};
-    expect_sends(mark, by_1000, 7);
-    free(k.buf);
+    transmit_traced(c, s, W2P_FILE_HANDLE(fd), 1000, &tb, 5000, by_1000, 7);
 
     /* a head longer than the size is cut too; 0: the kernel's size */
     TRANSMIT_FILE_BUFFERS tb4 = {head, 10, NULL, 0};
-    sink_start(&k, s, 10);
-    mark = trace_mark();
-    cr_assert_eq(TransmitFile(c, NULL, 0, 4, NULL, &tb4, 0), TRUE, "%d", WSAGetLastError());
-    sink_join(&k);
-    expect_stream(&k, head, 0, 0, NULL);
     const char *const by_4[] = {"send = 4", "send = 4", "send = 2"};
-    expect_sends(mark, by_4, 3);
-    free(k.buf);
+    transmit_traced(c, s, NULL, 4, &tb4, 0, by_4, 3);
     cr_assert_eq(lseek(fd, 0, SEEK_SET), 0);
-    sink_start(&k, s, 10 + 5000 + 7);
-    mark = trace_mark();
-    cr_assert_eq(TransmitFile(c, W2P_FILE_HANDLE(fd), 0, 0, NULL, &tb, 0), TRUE, "%d", WSAGetLastError());
-    sink_join(&k);
-    expect_stream(&k, head, 0, 5000, tail);
     const char *const by_kernel[] = {"send = 10", "sendfile 0 5000 = 5000", "send = 7"};
-    expect_sends(mark, by_kernel, 3);
-    free(k.buf);
+    transmit_traced(c, s, W2P_FILE_HANDLE(fd), 0, &tb, 5000, by_kernel, 3);
     close(fd);
     closesocket(c);
     closesocket(s);
@@ -1111,11 +1074,7 @@ Test(transmit, immediate_and_packets_reuse) {
     TRANSMIT_FILE_BUFFERS tb = {head, 4, NULL, 0};
     WSAOVERLAPPED ov = {0};
     ov.hEvent = WSACreateEvent();
-    BOOL ok = TransmitFile(c, NULL, 0, 0, &ov, &tb, TF_DISCONNECT | TF_REUSE_SOCKET);
-    cr_assert(ok || WSAGetLastError() == WSA_IO_PENDING, "%d", WSAGetLastError());
-    DWORD n = 0, fl;
-    cr_assert(WSAGetOverlappedResult(c, &ov, &n, TRUE, &fl), "%d", WSAGetLastError());
-    cr_assert_eq(n, 4);
+    cr_assert_eq(overlapped_wait(c, &ov, TransmitFile(c, NULL, 0, 0, &ov, &tb, TF_DISCONNECT | TF_REUSE_SOCKET)), 4);
     cr_assert_eq(recv(s, buf, sizeof buf, 0), 4);
     cr_assert_eq(recv(s, buf, sizeof buf, 0), 0);
     closesocket(s);
