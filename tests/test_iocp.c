@@ -642,6 +642,53 @@ Test(iocp, acceptex_aborted) {
     }
 }
 
+/* F127: closing the accept socket aborts the pending AcceptEx too, at once
+ * (ws2posix used to end it only when a connection came): ERROR_OPERATION_ABORTED
+ * on the listener's port. A second AcceptEx on the same listener, with
+ * another accept socket, stays pending and takes the next connection; the
+ * aborted one took none. */
+Test(iocp, acceptex_aborted_by_closing_the_accept_socket) {
+    struct sockaddr_in addr;
+    SOCKET l = listener(&addr);
+    HANDLE p = new_port();
+    associate(l, p, 78);
+    LPFN_ACCEPTEX acceptex = ext(l, (GUID)WSAID_ACCEPTEX);
+    enum { ADDR = sizeof(struct sockaddr_in) + 16 };
+    SOCKET a1 = socket(AF_INET, SOCK_STREAM, 0), a2 = socket(AF_INET, SOCK_STREAM, 0);
+    char buf1[2 * ADDR], buf2[2 * ADDR];
+    OVERLAPPED ov1 = {0}, ov2 = {0};
+    DWORD got = 0;
+    cr_assert_not(acceptex(l, a1, buf1, 0, ADDR, ADDR, &got, &ov1));
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_not(acceptex(l, a2, buf2, 0, ADDR, ADDR, &got, &ov2));
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_eq(closesocket(a1), 0);
+    DWORD n = 7;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED o = NULL;
+    cr_assert_not(GetQueuedCompletionStatus(p, &n, &key, &o, 2000), "no connection came: the close ended it");
+    cr_assert_eq(GetLastError(), ERROR_OPERATION_ABORTED);
+    cr_assert_eq(o, &ov1);
+    cr_assert_eq(key, 78);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(ov1.Internal, ST_CANCELLED);
+    assert_no_packet(p, 50); /* the other AcceptEx waits on */
+    SOCKET c = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_eq(connect(c, (struct sockaddr *)&addr, sizeof addr), 0);
+    cr_assert(GetQueuedCompletionStatus(p, &n, &key, &o, 2000), "%lu", (unsigned long)GetLastError());
+    cr_assert_eq(o, &ov2);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(setsockopt(a2, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, (char *)&l, sizeof l), 0);
+    cr_assert_eq(send(c, "x", 1, 0), 1);
+    char x = 0;
+    cr_assert_eq(recv(a2, &x, 1, 0), 1);
+    cr_assert_eq(x, 'x');
+    closesocket(c);
+    closesocket(a2);
+    closesocket(l);
+    CloseHandle(p);
+}
+
 /* F184, F185: an overlapped WSAIoctl done at once posts a packet; F190: one
  * that fails at once posts nothing; F189: an unknown code completes with
  * STATUS_NOT_SUPPORTED (ERROR_NOT_SUPPORTED). */

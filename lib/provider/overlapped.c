@@ -446,6 +446,8 @@ static op *pop(ovl_state *st, int dir) {
 /* Loop thread: the operation leaves its queue with err. */
 static void finish(op *o, int err) {
     wsp__sock *so = o->so;
+    if (o->acceptor && o->acceptor->ovl_accept_op == o)
+        o->acceptor->ovl_accept_op = NULL;
     deliver(o->handle, o->ov, o->routine, o->tidp, err, (DWORD)o->done, (DWORD)o->out_flags);
     atomic_fetch_sub(&so->ovl_queued[o->dir], 1);
     if (o->acceptor)
@@ -531,6 +533,8 @@ static void run_queue(wsp__sock *so, int dir) {
             err = abort_code(o);
         if (err == RETARGET) {
             wsp__sock *l = o->so;
+            if (o->acceptor->ovl_accept_op == o)
+                o->acceptor->ovl_accept_op = NULL; /* now in the accept socket's own queue */
             atomic_fetch_sub(&l->ovl_queued[o->dir], 1);
             retarget(o);
             atomic_fetch_add(&o->so->ovl_queued[DIR_READ], 1);
@@ -559,7 +563,7 @@ static void abort_all(wsp__sock *so) {
 static void enqueue(op *o) {
     wsp__sock *so = o->so;
     ovl_state *st;
-    if (atomic_load(&so->aborting)) {
+    if (atomic_load(&so->aborting) || (o->acceptor && atomic_load(&o->acceptor->aborting))) {
         finish(o, abort_code(o));
         return;
     }
@@ -568,6 +572,8 @@ static void enqueue(op *o) {
         return;
     }
     push(st, o);
+    if (o->acceptor)
+        o->acceptor->ovl_accept_op = o; /* its close finds it here (abort_accepts) */
     /* it may be ready already: the poll reports that on the next turn */
     atomic_fetch_add(&so->refs, 1);
     update_want(so);
@@ -631,11 +637,48 @@ typedef struct abort_req {
     BOOL held; /* the handle's slot, kept until the aborts are delivered */
 } abort_req;
 
+/* Loop thread: the AcceptEx operations waiting in a listener's queue with
+ * so as their accept socket end, aborted: F127, closing the accept socket
+ * aborts them as closing the listener does. */
+static void abort_accepts(wsp__sock *so) {
+    op *a = so->ovl_accept_op;
+    if (!a)
+        return;
+    wsp__sock *l = a->so;
+    ovl_state *st = l->ovl; /* a is in its queue */
+    op *keep = NULL, *last = NULL, *gone = NULL, **gone_tail = &gone;
+    for (op *o = st->head[DIR_READ], *next; o; o = next) {
+        next = o->next;
+        o->next = NULL;
+        if (o->acceptor == so) {
+            *gone_tail = o;
+            gone_tail = &o->next;
+        } else {
+            if (last)
+                last->next = o;
+            else
+                keep = o;
+            last = o;
+        }
+    }
+    st->head[DIR_READ] = keep;
+    st->tail[DIR_READ] = last;
+    atomic_fetch_add(&l->refs, 1); /* the operations' own go with them */
+    while (gone) {
+        op *next = gone->next;
+        finish(gone, abort_code(gone));
+        gone = next;
+    }
+    update_want(l);
+    wsp__sock_put(l);
+}
+
 static void on_abort(wsp__loop_req *r) {
     wsp__sock *so = ((abort_req *)r)->so;
     BOOL held = ((abort_req *)r)->held;
     free(r);
     abort_all(so);
+    abort_accepts(so);
     update_want(so);
     if (held)
         ws2__handle_put(so->handle);
@@ -649,7 +692,8 @@ void wsp__ovl_reset(wsp__sock *so) {
 }
 
 void wsp__ovl_abort(wsp__sock *so) {
-    if (!atomic_load(&so->ovl_queued[DIR_READ]) && !atomic_load(&so->ovl_queued[DIR_WRITE]))
+    if (!atomic_load(&so->ovl_queued[DIR_READ]) && !atomic_load(&so->ovl_queued[DIR_WRITE]) &&
+        !atomic_load(&so->ovl_acceptor))
         return; /* an operation still on its way to the loop sees `aborting` there */
     abort_req *r = malloc(sizeof *r);
     if (!r)
@@ -683,8 +727,9 @@ static int hand_over(op *o) {
     while (!atomic_compare_exchange_weak(&so->ovl_inbox, &head, o));
     /* A closesocket under way may have taken the inbox already (its abort
      * drains it on the loop): then the loop must look again. */
-    if (o->dir == DIR_READ && !is_oob_recv(o) && atomic_load(&so->ovl_armed) && !atomic_load(&so->aborting))
-        return 0;
+    if (o->dir == DIR_READ && !is_oob_recv(o) && !o->acceptor && atomic_load(&so->ovl_armed) &&
+        !atomic_load(&so->aborting))
+        return 0; /* (an AcceptEx goes to its queue at once, where its accept socket's close finds it) */
     if (atomic_exchange(&so->ovl_drain_queued, 1))
         return 0;
     atomic_fetch_add(&so->refs, 1);
@@ -856,6 +901,9 @@ int wsp__ovl_accept(wsp__sock *l, wsp__sock *a, char *out, DWORD recvlen, DWORD 
     o->acceptex = TRUE;
     atomic_fetch_add(&a->refs, 1);
     o->acceptor = a;
+    /* before the listener's queue sees o: a's close, from here on, looks
+     * for it there (or o sees a's `aborting`) */
+    atomic_store(&a->ovl_acceptor, 1);
     o->out = out;
     o->recvlen = recvlen, o->locallen = locallen, o->remotelen = remotelen;
     return issue(o, NULL, bytes, NULL);

@@ -80,6 +80,11 @@ typedef struct wsp__sock {
     _Atomic int ovl_drain_queued;
     wsp__loop_req ovl_drain;
     int ovl_linger;               /* loop thread: poll for reads although none is queued */
+    /* overlapped.c: this socket has been the accept socket of an AcceptEx
+     * (then its close looks for that AcceptEx on the listener, F127); the
+     * one waiting in a listener's queue now (loop thread only). */
+    _Atomic int ovl_acceptor;
+    void *ovl_accept_op;
     struct wsp__evsel_state *evsel; /* WSAEventSelect registration (eventselect.c) */
 
     /* Closing and sharing (socket.c, share.c). `closing` (above) says this
