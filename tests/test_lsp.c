@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "passthrough.h" /* the layer's counters */
+#include "layers.h"
 
 static char dir[] = "/tmp/ws2posix-lsp-XXXXXX";
 static char catalog[sizeof dir + 16];
@@ -39,12 +40,7 @@ static void setup(void) {
     cr_assert_not_null(stats);
 }
 
-static void teardown(void) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        cr_log_warn("could not remove %s", dir);
-}
+static void teardown(void) { remove_dir(dir); }
 
 TestSuite(lsp, .init = setup, .fini = teardown);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "layers.h"
 
 static char dir[] = "/tmp/ws2posix-lsp-echo-XXXXXX";
 static char catalog[sizeof dir + 16], stats[sizeof dir + 16], log_path[sizeof dir + 16];
@@ -29,12 +30,7 @@ static void setup(void) {
     setenv("WS2POSIX_CATALOG", catalog, 1);
 }
 
-static void teardown(void) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        cr_log_warn("could not remove %s", dir);
-}
+static void teardown(void) { remove_dir(dir); }
 
 TestSuite(lsp_echo, .init = setup, .fini = teardown);
 

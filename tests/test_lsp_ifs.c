@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "passthrough.h" /* the layer's counters */
+#include "layers.h"
 
 static char dir[] = "/tmp/ws2posix-lsp-ifs-XXXXXX";
 static char catalog[sizeof dir + 16];
@@ -37,42 +38,13 @@ static void setup(void) {
     cr_assert_not_null(st);
 }
 
-static void teardown(void) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        cr_log_warn("could not remove %s", dir);
-}
+static void teardown(void) { remove_dir(dir); }
 
 TestSuite(lsp_ifs, .init = setup, .fini = teardown);
 
-static void widen(const char *s, WCHAR *w, size_t n) {
-    size_t i = 0;
-    for (; s[i] && i + 1 < n; i++)
-        w[i] = (unsigned char)s[i];
-    w[i] = 0;
-}
-
-static WSAPROTOCOL_INFOW cat[32];
-static int ncat;
-
-static void reload(void) {
-    DWORD size = sizeof cat;
-    int err;
-    ncat = WSCEnumProtocols(NULL, cat, &size, &err);
-    cr_assert_gt(ncat, 0, "%d", err);
-}
-
-static const WSAPROTOCOL_INFOW *by_guid(const GUID *g) {
-    for (int i = 0; i < ncat; i++)
-        if (!memcmp(&cat[i].ProviderId, g, sizeof *g))
-            return &cat[i];
-    return NULL;
-}
-
 /* The IFS layer over 1001, its chain first; the chain's id. */
 static DWORD install_ifs(void) {
-    reload();
+    catalog_read();
     WSAPROTOCOL_INFOW base = cat[0];
     cr_assert_eq(base.dwCatalogEntryId, 1001u);
     cr_assert(base.dwServiceFlags1 & XP1_IFS_HANDLES, "the base provider is IFS");
@@ -84,14 +56,14 @@ static DWORD install_ifs(void) {
     layered.dwProviderFlags |= PFL_HIDDEN;
     widen("ifs passthrough (layered)", layered.szProtocol, WSAPROTOCOL_LEN + 1);
     cr_assert_eq(WSCInstallProvider(&guid_layer, w, &layered, 1, &err), 0, "%d", err);
-    reload();
+    catalog_read();
     WSAPROTOCOL_INFOW chain = base;
     chain.ProtocolChain.ChainLen = 2;
     chain.ProtocolChain.ChainEntries[0] = by_guid(&guid_layer)->dwCatalogEntryId;
     chain.ProtocolChain.ChainEntries[1] = 1001;
     widen("ifs passthrough over TCP/IP", chain.szProtocol, WSAPROTOCOL_LEN + 1);
     cr_assert_eq(WSCInstallProvider(&guid_chain, w, &chain, 1, &err), 0, "%d", err);
-    reload();
+    catalog_read();
     DWORD id = by_guid(&guid_chain)->dwCatalogEntryId, order[32];
     order[0] = id;
     for (int i = 0, k = 1; i < ncat; i++)

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "passthrough.h" /* the layer's counters */
+#include "layers.h"
 
 static char dir[] = "/tmp/ws2posix-stack-XXXXXX";
 static char catalog[sizeof dir + 16];
@@ -46,36 +47,14 @@ static void setup(void) {
     cr_assert_neq((void *)a, (void *)b, "two instances");
 }
 
-static void teardown(void) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        cr_log_warn("could not remove %s", dir);
-}
+static void teardown(void) { remove_dir(dir); }
 
 TestSuite(lsp_stack, .init = setup, .fini = teardown);
-
-static void widen(const char *s, WCHAR *w, size_t n) {
-    size_t i = 0;
-    for (; s[i] && i + 1 < n; i++)
-        w[i] = (unsigned char)s[i];
-    w[i] = 0;
-}
 
 static int enum_all(WSAPROTOCOL_INFOW *out, int max) {
     DWORD size = (DWORD)max * sizeof *out;
     int err;
     return WSCEnumProtocols(NULL, out, &size, &err);
-}
-
-static WSAPROTOCOL_INFOW cat[32];
-static int ncat;
-
-static const WSAPROTOCOL_INFOW *by_guid(const GUID *g) {
-    for (int i = 0; i < ncat; i++)
-        if (!memcmp(&cat[i].ProviderId, g, sizeof *g))
-            return &cat[i];
-    return NULL;
 }
 
 static const WSAPROTOCOL_INFOW *by_id(DWORD id) {

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "layers.h"
 
 static char dir[] = "/tmp/ws2posix-trace-XXXXXX";
 static char trace[sizeof dir + 16], catalog[sizeof dir + 16];
@@ -32,12 +33,7 @@ static void setup(void) {
     setenv("WS2POSIX_CATALOG", catalog, 1);
 }
 
-static void teardown(void) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        cr_log_warn("could not remove %s", dir);
-}
+static void teardown(void) { remove_dir(dir); }
 
 TestSuite(trace, .init = setup, .fini = teardown);
 
@@ -199,30 +195,6 @@ static GUID guid_a = {0x7a0ce001, 0x2f0c, 0x4d7e, {0x9a, 0x1b, 0x74, 0x72, 0x61,
 static GUID guid_b = {0x7a0ce001, 0x2f0c, 0x4d7e, {0x9a, 0x1b, 0x74, 0x72, 0x61, 0x63, 0x65, 0x0b}};
 static GUID guid_chain = {0x7a0ce001, 0x2f0c, 0x4d7e, {0x9a, 0x1b, 0x74, 0x72, 0x61, 0x63, 0x65, 0x0c}};
 
-static void widen(const char *s, WCHAR *w, size_t n) {
-    size_t i = 0;
-    for (; s[i] && i + 1 < n; i++)
-        w[i] = (unsigned char)s[i];
-    w[i] = 0;
-}
-
-static WSAPROTOCOL_INFOW cat[32];
-static int ncat;
-
-static void read_catalog(void) {
-    DWORD size = sizeof cat;
-    int err;
-    ncat = WSCEnumProtocols(NULL, cat, &size, &err);
-    cr_assert_gt(ncat, 0, "%d", err);
-}
-
-static const WSAPROTOCOL_INFOW *by_guid(const GUID *g) {
-    for (int i = 0; i < ncat; i++)
-        if (!memcmp(&cat[i].ProviderId, g, sizeof *g))
-            return &cat[i];
-    return NULL;
-}
-
 static DWORD install(const GUID *g, const char *path, const WSAPROTOCOL_INFOW *info, const char *name) {
     WSAPROTOCOL_INFOW e = *info;
     WCHAR w[512];
@@ -230,14 +202,14 @@ static DWORD install(const GUID *g, const char *path, const WSAPROTOCOL_INFOW *i
     widen(name, e.szProtocol, WSAPROTOCOL_LEN + 1);
     widen(path, w, 512);
     cr_assert_eq(WSCInstallProvider((LPGUID)g, w, &e, 1, &err), 0, "%d", err);
-    read_catalog();
+    catalog_read();
     return by_guid(g)->dwCatalogEntryId;
 }
 
 /* Layer A over layer B over TCP/IPv4 (as tests/test_lsp_stack.c builds it),
  * the chain first in the catalog; its id. */
 static DWORD install_stack(DWORD *id_b) {
-    read_catalog();
+    catalog_read();
     WSAPROTOCOL_INFOW base = cat[0];
     cr_assert_eq(base.dwCatalogEntryId, 1001u);
     WSAPROTOCOL_INFOW layered = base;
