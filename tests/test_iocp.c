@@ -689,6 +689,40 @@ Test(iocp, acceptex_aborted_by_closing_the_accept_socket) {
     CloseHandle(p);
 }
 
+/* F125: CloseHandle on a socket closes it as closesocket does: its pending
+ * WSARecv ends aborted, with the same packet; the handle is gone after.
+ * (Windows also posts FD_CLOSE to a WSAAsyncSelect window here, which Wine
+ * does not either; ws2posix does not.) */
+Test(iocp, closehandle_closes_a_socket) {
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    HANDLE p = new_port();
+    associate(s, p, 12);
+    char buf[8];
+    WSABUF b = {sizeof buf, buf};
+    DWORD f = 0;
+    OVERLAPPED ov = {0};
+    cr_assert_eq(WSARecv(s, &b, 1, NULL, &f, &ov, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert(CloseHandle((HANDLE)(ULONG_PTR)s), "%lu", (unsigned long)GetLastError());
+    DWORD n = 7;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED o = NULL;
+    cr_assert_not(GetQueuedCompletionStatus(p, &n, &key, &o, 2000));
+    cr_assert_eq(GetLastError(), ERROR_CONNECTION_ABORTED);
+    cr_assert_eq(o, &ov);
+    cr_assert_eq(key, 12);
+    cr_assert_eq(ov.Internal, ST_CONNECTION_ABORTED);
+    cr_assert_eq(send(s, "x", 1, 0), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSAENOTSOCK);
+    cr_assert_not(CloseHandle((HANDLE)(ULONG_PTR)s), "closed already");
+    cr_assert_eq(GetLastError(), ERROR_INVALID_HANDLE);
+    cr_assert_not(CloseHandle((HANDLE)(ULONG_PTR)6), "not a multiple of 4");
+    cr_assert_eq(GetLastError(), ERROR_INVALID_HANDLE);
+    closesocket(c);
+    CloseHandle(p);
+}
+
 /* F184, F185: an overlapped WSAIoctl done at once posts a packet; F190: one
  * that fails at once posts nothing; F189: an unknown code completes with
  * STATUS_NOT_SUPPORTED (ERROR_NOT_SUPPORTED). */

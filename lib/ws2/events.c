@@ -343,14 +343,23 @@ HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManual
 BOOL WINAPI SetEvent(HANDLE hEvent) { return WSASetEvent(hEvent); }
 BOOL WINAPI ResetEvent(HANDLE hEvent) { return WSAResetEvent(hEvent); }
 
-/* Events and completion ports (iocp.c) are the kernel objects here;
- * anything else is not a handle. */
+/* Events, completion ports (iocp.c) and sockets are the handles here. A
+ * SOCKET is a multiple of 4 below 2^31 (handles.c); events and ports carry
+ * tag bits from 31 up (objects.h), so the kinds never meet. */
+static BOOL is_socket_value(HANDLE h) {
+    uintptr_t v = (uintptr_t)h;
+    return v && v < ((uintptr_t)1 << 31) && !(v & 3);
+}
+
 BOOL WINAPI CloseHandle(HANDLE hObject) {
-    if (ws2__event_close(hObject) != 0 && ws2__iocp_close(hObject) != 0) {
-        SetLastError(ERROR_INVALID_HANDLE);
-        return FALSE;
-    }
-    return TRUE;
+    if (ws2__event_close(hObject) == 0 || ws2__iocp_close(hObject) == 0)
+        return TRUE;
+    /* F125: CloseHandle closes a socket as closesocket does (its pending
+     * operations end aborted), although Microsoft asks for closesocket. */
+    if (is_socket_value(hObject) && closesocket((SOCKET)hObject) == 0)
+        return TRUE;
+    SetLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
 }
 
 DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds,
