@@ -12,12 +12,12 @@
 #include <ws2tcpip.h>
 #include <mswsock.h>
 #include <string.h>
+#include "common.h"
 
 static SOCKET live, closed;
 
 static void start(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     live = socket(AF_INET, SOCK_STREAM, 0);
     closed = socket(AF_INET, SOCK_DGRAM, 0);
     cr_assert(live != INVALID_SOCKET && closed != INVALID_SOCKET);

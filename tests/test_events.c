@@ -83,8 +83,7 @@ Test(events, bogus_handles_are_invalid) {
 }
 
 Test(events, socket_handle_is_not_an_event) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     cr_assert_neq(s, INVALID_SOCKET);
     cr_assert_not(WSASetEvent((WSAEVENT)s));

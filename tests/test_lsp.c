@@ -24,6 +24,7 @@
 
 #include "passthrough.h" /* the layer's counters */
 #include "layers.h"
+#include "common.h"
 
 static char dir[] = "/tmp/ws2posix-lsp-XXXXXX";
 static char catalog[sizeof dir + 16];
@@ -98,8 +99,7 @@ Test(lsp, numbering_and_order) {
         cr_assert_eq(e[i].dwCatalogEntryId, 1000u + (DWORD)i);
 
     /* WSAEnumProtocols: no layered entry, no PFL_HIDDEN one, the chain first. */
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     DWORD size = sizeof e;
     n = WSAEnumProtocolsW(NULL, e, &size);
     cr_assert_eq(n, 6, "9 less the layered entry and the two RAW entries: %d", n);
@@ -121,8 +121,7 @@ Test(lsp, numbering_and_order) {
 
 Test(lsp, socket_through_the_chain) {
     install_lsp();
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_neq(s, INVALID_SOCKET, "%d", WSAGetLastError());
     cr_assert_eq(stats->startups, 1);
@@ -181,8 +180,7 @@ Test(lsp, order_decides_who_intercepts) {
     /* Put the chain last: the base entry is chosen, the layer never starts. */
     DWORD ids[9] = {1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009};
     cr_assert_eq(WSCWriteProviderOrder(ids, 9), 0);
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_neq(s, INVALID_SOCKET);
     cr_assert_eq(stats->startups, 0);
@@ -208,8 +206,7 @@ Test(lsp, order_decides_who_intercepts) {
 }
 
 Test(lsp, persistence_across_sessions_and_processes) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     install_lsp(); /* by another process, during our session */
     DWORD size = 0;
     WSAEnumProtocolsW(NULL, NULL, &size);
@@ -218,7 +215,7 @@ Test(lsp, persistence_across_sessions_and_processes) {
     WSAPROTOCOL_INFOW e[16];
     cr_assert_eq(enum_all(e, 16, &err), 9, "WSCEnumProtocols reads the catalog as it is now");
     cr_assert_eq(WSACleanup(), 0);
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     size = 0;
     WSAEnumProtocolsW(NULL, NULL, &size);
     cr_assert_eq(size, 6 * sizeof(WSAPROTOCOL_INFOW), "the next session's first WSAStartup reads it again");
@@ -342,8 +339,7 @@ Test(lsp, provider_objects_another_user_could_write) {
     cr_assert_eq(chmod(copy, 0755), 0);
     cr_assert_eq(tool("install", copy, NULL), 0);
     cr_assert_eq(chmod(copy, 0757), 0);
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     cr_assert_eq(socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET);
     cr_assert_eq(WSAGetLastError(), WSAEPROVIDERFAILEDINIT);
     cr_assert_eq(chmod(copy, 0755), 0);
@@ -354,7 +350,7 @@ Test(lsp, provider_objects_another_user_could_write) {
     if (geteuid() != 0)
         cr_skip_test("an object owned by another user needs chown, which needs root");
     cr_assert_eq(chown(copy, 65534, 65534), 0);
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     cr_assert_eq(socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET);
     cr_assert_eq(WSAGetLastError(), WSAEPROVIDERFAILEDINIT, "owned by uid 65534: not loaded");
     WSACleanup();
@@ -549,6 +545,16 @@ static void readable_layered_pair(SOCKET *client, SOCKET *server) {
     cr_assert_eq(select(0, &r, NULL, NULL, &tv), 1, "the byte arrived (a select the layer answers alone)");
 }
 
+/* A session with the layer installed: a readable base-provider datagram
+ * socket (returned), then a readable pair made through the chain. */
+static SOCKET layered_and_base(SOCKET *c, SOCKET *s) {
+    install_lsp();
+    wsa_start();
+    SOCKET u = readable_base_udp();
+    readable_layered_pair(c, s);
+    return u;
+}
+
 static void assert_set_is(const fd_set *set, u_int n, SOCKET a, SOCKET b) {
     cr_assert_eq(set->fd_count, n, "the set is left as it was");
     cr_assert_eq(set->fd_array[0], a);
@@ -563,12 +569,7 @@ static void assert_set_is(const fd_set *set, u_int n, SOCKET a, SOCKET b) {
  * sets untouched (F155, F85), although both sockets are readable. In
  * writefds or exceptfds the same. */
 Test(lsp, select_base_first_with_a_layered_socket) {
-    install_lsp();
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-    SOCKET u = readable_base_udp();
-    SOCKET c, s;
-    readable_layered_pair(&c, &s);
+    SOCKET c, s, u = layered_and_base(&c, &s);
     cr_assert_neq(c, stats->last_lower_socket, "the application holds the layer's handle");
     struct timeval zero = {0, 0}, some = {0, 200 * 1000};
     for (int wait = 0; wait < 2; wait++) {
@@ -628,8 +629,7 @@ Test(lsp, select_base_first_with_a_layered_socket) {
  * own: ASan, a wild read in passthrough.c select_lower.) */
 Test(lsp, wpu_context_of_an_ifs_handle_is_refused) {
     install_lsp();
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     SOCKET u = socket(AF_INET, SOCK_DGRAM, 0); /* the base provider's (IFS) handle */
     cr_assert_neq(u, INVALID_SOCKET);
     SOCKET t = socket(AF_INET, SOCK_STREAM, 0); /* the layer's (WPUCreateSocketHandle) */
@@ -645,12 +645,7 @@ Test(lsp, wpu_context_of_an_ifs_handle_is_refused) {
 }
 
 Test(lsp, select_layered_first_with_a_base_socket) {
-    install_lsp();
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-    SOCKET u = readable_base_udp();
-    SOCKET c, s;
-    readable_layered_pair(&c, &s);
+    SOCKET c, s, u = layered_and_base(&c, &s);
     struct timeval zero = {0, 0};
     fd_set r, w;
     FD_ZERO(&r);
@@ -677,12 +672,7 @@ Test(lsp, select_layered_first_with_a_base_socket) {
  * sockets of the layer and of the base provider mix freely, in any order,
  * each reported under its own entry. */
 Test(lsp, wsapoll_mixes_layered_and_base_sockets) {
-    install_lsp();
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-    SOCKET u = readable_base_udp();
-    SOCKET c, s;
-    readable_layered_pair(&c, &s);
+    SOCKET c, s, u = layered_and_base(&c, &s);
     SOCKET b = base_tcp(); /* neither listening nor connected: never ready (F153) */
     cr_assert_neq(b, INVALID_SOCKET);
     for (int order = 0; order < 2; order++) {

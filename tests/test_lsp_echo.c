@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "layers.h"
+#include "common.h"
 
 static char dir[] = "/tmp/ws2posix-lsp-echo-XXXXXX";
 static char catalog[sizeof dir + 16], stats[sizeof dir + 16], log_path[sizeof dir + 16];
@@ -36,8 +37,7 @@ TestSuite(lsp_echo, .init = setup, .fini = teardown);
 
 /* A loopback TCP port free a moment ago (asked of the default catalog). */
 static int free_port(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {0};
     a.sin_family = AF_INET;
@@ -314,8 +314,7 @@ static void *messages(void *arg) {
 Test(lsp_echo, the_log_from_many_threads) {
     cr_assert_eq(run(CATALOG_TOOL, "install", PASSTHROUGH_PATH, NULL, NULL), 0);
     setenv("PASSTHROUGH_LOG", log_path, 1);
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     pthread_t t[THREADS];
     for (int i = 0; i < THREADS; i++)
         cr_assert_eq(pthread_create(&t[i], NULL, messages, NULL), 0);

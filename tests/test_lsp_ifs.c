@@ -20,6 +20,7 @@
 
 #include "passthrough.h" /* the layer's counters */
 #include "layers.h"
+#include "common.h"
 
 static char dir[] = "/tmp/ws2posix-lsp-ifs-XXXXXX";
 static char catalog[sizeof dir + 16];
@@ -75,8 +76,7 @@ static DWORD install_ifs(void) {
 
 Test(lsp_ifs, every_basic_call_through_an_ifs_layer) {
     DWORD id = install_ifs();
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     SOCKET l = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_neq(l, INVALID_SOCKET, "%d", WSAGetLastError());
     cr_assert_eq(st->ifs, 1);

@@ -24,6 +24,7 @@
 
 #include "passthrough.h" /* the layer's counters */
 #include "layers.h"
+#include "common.h"
 
 static char dir[] = "/tmp/ws2posix-stack-XXXXXX";
 static char catalog[sizeof dir + 16];
@@ -111,8 +112,7 @@ Test(lsp_stack, propagation_from_inside_both_layers) {
     WSAPROTOCOL_INFOW chain = install_stack();
     const DWORD id = chain.dwCatalogEntryId;
     WSAPROTOCOL_INFOW base = *by_id(1001);
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_neq(s, INVALID_SOCKET, "%d", WSAGetLastError());
 

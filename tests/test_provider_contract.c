@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "provider/test_provider.h"
+#include "common.h"
 
 static WCHAR provider_path[512];
 static struct tp_state *state;
@@ -73,8 +74,7 @@ static void setup(void) {
     cr_assert_not_null(module, "%s", dlerror());
     state = dlsym(module, "tp_state");
     cr_assert_not_null(state);
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
 }
 
 static void teardown(void) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "passthrough.h" /* the layer's counters */
+#include "common.h"
 
 static char dir[] = "/tmp/ws2posix-sendmsg-lsp-XXXXXX";
 static char catalog[sizeof dir + 16];
@@ -54,8 +55,7 @@ static int install_over_udp(void) {
 
 Test(sendmsg_lsp, base_provider_takes_it) {
     cr_assert_eq(install_over_udp(), 0);
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     SOCKET r = socket(AF_INET, SOCK_DGRAM, 0), s = socket(AF_INET, SOCK_DGRAM, 0);
     cr_assert_neq(s, INVALID_SOCKET);
     void *lsp = dlopen(PASSTHROUGH_PATH, RTLD_NOW | RTLD_NOLOAD); /* loaded by the first socket */

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "layers.h"
+#include "common.h"
 
 static char dir[] = "/tmp/ws2posix-trace-XXXXXX";
 static char trace[sizeof dir + 16], catalog[sizeof dir + 16];
@@ -60,8 +61,7 @@ static const char *line_with(const char *what, const char *prefix) {
 }
 
 Test(trace, dispatcher_to_base_provider) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_neq(s, INVALID_SOCKET);
     int v = 0, len = sizeof v;
@@ -102,16 +102,24 @@ Test(trace, dispatcher_to_base_provider) {
     cr_assert_not_null(strstr(text, want), "close(2) after WSPCloseSocket:\n%s", text);
 }
 
-Test(trace, the_seam_with_errno) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-    SOCKET a = socket(AF_INET, SOCK_STREAM, 0), b = socket(AF_INET, SOCK_STREAM, 0);
+/* In a new session, two sockets of type (socket(2) twice), then *a bound
+ * to 127.0.0.1 (bind(2), getsockname(2)): the calls the seam tests trace
+ * first. Returns *a's address. */
+static struct sockaddr_in two_sockets_first_bound(int type, SOCKET *a, SOCKET *b) {
+    wsa_start();
+    *a = socket(AF_INET, type, 0), *b = socket(AF_INET, type, 0);
     struct sockaddr_in sa = {0};
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    cr_assert_eq(bind(a, (struct sockaddr *)&sa, sizeof sa), 0);
+    cr_assert_eq(bind(*a, (struct sockaddr *)&sa, sizeof sa), 0);
     int len = sizeof sa;
-    cr_assert_eq(getsockname(a, (struct sockaddr *)&sa, &len), 0);
+    cr_assert_eq(getsockname(*a, (struct sockaddr *)&sa, &len), 0);
+    return sa;
+}
+
+Test(trace, the_seam_with_errno) {
+    SOCKET a, b;
+    struct sockaddr_in sa = two_sockets_first_bound(SOCK_STREAM, &a, &b);
     cr_assert_eq(listen(a, 1), 0);
     cr_assert_eq(bind(b, (struct sockaddr *)&sa, sizeof sa), SOCKET_ERROR);
     cr_assert_eq(WSAGetLastError(), WSAEADDRINUSE);
@@ -136,8 +144,7 @@ Test(trace, the_seam_with_errno) {
 
 Test(trace, off_without_the_variable) {
     unsetenv("WS2POSIX_TRACE");
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     cr_assert_neq(socket(AF_INET, SOCK_DGRAM, 0), INVALID_SOCKET);
     cr_assert_eq(WSACleanup(), 0);
     cr_assert_eq(access(trace, F_OK), -1, "nothing written");
@@ -156,8 +163,7 @@ Test(trace, through_a_layered_provider) {
     waitpid(pid, &status, 0);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_neq(s, INVALID_SOCKET, "%d", WSAGetLastError());
     cr_assert_eq(closesocket(s), 0);
@@ -249,8 +255,7 @@ static void assert_starts(const char *line, const char *want) {
 
 Test(trace, a_layer_calling_the_layer_below_it) {
     DWORD id_b, id = install_stack(&id_b);
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_neq(s, INVALID_SOCKET, "%d", WSAGetLastError());
     SOCKET l = socket(AF_INET, SOCK_STREAM, 0);
@@ -354,15 +359,9 @@ static int descriptor_of(const char *socket_line) {
 }
 
 Test(trace, the_seam_poll_socket_options_and_ioctl) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-    SOCKET a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in sa = {0};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    cr_assert_eq(bind(a, (struct sockaddr *)&sa, sizeof sa), 0);
-    int len = sizeof sa;
-    cr_assert_eq(getsockname(a, (struct sockaddr *)&sa, &len), 0);
+    SOCKET a, b;
+    struct sockaddr_in sa = two_sockets_first_bound(SOCK_DGRAM, &a, &b);
+    int len;
     int size = 65536, ttl = 33;
     cr_assert_eq(setsockopt(a, SOL_SOCKET, SO_RCVBUF, (const char *)&size, sizeof size), 0);
     cr_assert_eq(setsockopt(a, IPPROTO_IP, IP_TTL, (const char *)&ttl, sizeof ttl), 0);
@@ -417,8 +416,7 @@ Test(trace, the_seam_poll_socket_options_and_ioctl) {
 }
 
 Test(trace, the_seam_resolver) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    wsa_start();
     struct addrinfo hints = {0}, *res = NULL;
     hints.ai_family = AF_INET;
     hints.ai_socktype = SOCK_STREAM;
