@@ -185,15 +185,22 @@ static SOCKET refusing(struct sockaddr_in *a) {
     return s;
 }
 
-/* F166 */
-Test(sel, failed_connect_is_except, .init = wsa_start, .fini = wsa_stop) {
+/* A non-blocking connect under way to a port that will refuse it; *hold
+ * keeps the port bound. */
+static SOCKET refused_connect(SOCKET *hold) {
     struct sockaddr_in a;
-    SOCKET hold = refusing(&a);
+    *hold = refusing(&a);
     SOCKET c = tcp();
     u_long one = 1;
     cr_assert_eq(ioctlsocket(c, FIONBIO, &one), 0);
     cr_assert_eq(connect(c, (struct sockaddr *)&a, sizeof a), SOCKET_ERROR);
     cr_assert_eq(WSAGetLastError(), WSAEWOULDBLOCK);
+    return c;
+}
+
+/* F166 */
+Test(sel, failed_connect_is_except, .init = wsa_start, .fini = wsa_stop) {
+    SOCKET hold, c = refused_connect(&hold);
     int ret;
     cr_assert_eq(sel(c, "rwe", 2000000, &ret), E);
     cr_assert_eq(ret, 1);
@@ -420,12 +427,7 @@ Test(wsapoll, peer_close_is_hangup, .init = wsa_start, .fini = wsa_stop) {
 
 /* F180 */
 Test(wsapoll, failed_connect, .init = wsa_start, .fini = wsa_stop) {
-    struct sockaddr_in a;
-    SOCKET hold = refusing(&a);
-    SOCKET c = tcp();
-    u_long one = 1;
-    cr_assert_eq(ioctlsocket(c, FIONBIO, &one), 0);
-    cr_assert_eq(connect(c, (struct sockaddr *)&a, sizeof a), SOCKET_ERROR);
+    SOCKET hold, c = refused_connect(&hold);
     WSAPOLLFD p = {c, POLLRDNORM | POLLWRNORM, 0};
     cr_assert_eq(WSAPoll(&p, 1, 2000), 1);
     cr_assert_eq(p.revents, POLLWRNORM | POLLHUP | POLLERR);
