@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "stress.h"
+#include "stress_net.h"
 
 enum { ACCEPT, RECV, SELECT, KINDS };
 static const char *names[KINDS] = {"accept", "recv", "select"};
@@ -46,22 +47,9 @@ static void *block(void *arg) {
     return NULL;
 }
 
-static SOCKET listener(SOCKADDR_IN *addr) {
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    CHECK(l != INVALID_SOCKET);
-    SOCKADDR_IN a = {0};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    CHECK_EQ(bind(l, (SOCKADDR *)&a, sizeof a), 0);
-    CHECK_EQ(listen(l, 4), 0);
-    int len = sizeof *addr;
-    CHECK_EQ(getsockname(l, (SOCKADDR *)addr, &len), 0);
-    return l;
-}
-
 static void round_of(long r) {
     SOCKADDR_IN addr;
-    SOCKET l = listener(&addr);
+    SOCKET l = stress_listener(&addr, 4);
     SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     CHECK_EQ(connect(c, (SOCKADDR *)&addr, sizeof addr), 0);
     SOCKET a = accept(l, NULL, NULL);
@@ -100,8 +88,7 @@ int main(void) {
     stress_settle();
     long rounds = stress_scaled(60);
     int fds = stress_fd_count(), threads = stress_thread_count();
-    WSADATA d;
-    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    stress_wsa_start();
     for (long r = 0; r < rounds; r++)
         round_of(r);
     CHECK_EQ(WSACleanup(), 0);

@@ -17,6 +17,7 @@
 #include <pthread.h>
 
 #include "stress.h"
+#include "stress_net.h"
 
 #define SLOTS 16
 #define PRODUCERS 3
@@ -154,8 +155,7 @@ int main(void) {
     produce_count = stress_scaled(1500);
     race_rounds = stress_scaled(300);
     int fds = stress_fd_count();
-    WSADATA d;
-    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    stress_wsa_start();
     for (int i = 0; i < SLOTS; i++)
         atomic_init(&slots[i], INVALID_SOCKET);
     pthread_t p[PRODUCERS], u[USERS];

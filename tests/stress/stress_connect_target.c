@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "stress.h"
+#include "stress_net.h"
 
 enum { READERS = 6, FILL = 4 };
 
@@ -117,8 +118,7 @@ int main(void) {
     stress_settle();
     long rounds = stress_scaled(400);
     int fds = stress_fd_count(), threads = stress_thread_count();
-    WSADATA d;
-    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    stress_wsa_start();
 
     /* R: a bound port nobody listens on. */
     refused = addr_of("127.0.0.2");

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "stress.h"
+#include "stress_net.h"
 
 #define ISSUERS 4
 #define CONSUMERS 3
@@ -120,8 +121,7 @@ int main(void) {
     stress_settle();
     rounds = stress_scaled(150);
     int fds = stress_fd_count();
-    WSADATA d;
-    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    stress_wsa_start();
     port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, CONSUMERS);
     CHECK(port != NULL);
     records = calloc((size_t)(ISSUERS * rounds), sizeof *records);
@@ -133,14 +133,7 @@ int main(void) {
         pthread_create(&c[i], NULL, consumer, NULL);
     for (int i = 0; i < ISSUERS; i++) {
         w[i].id = i;
-        w[i].listener = socket(AF_INET, SOCK_STREAM, 0);
-        memset(&w[i].addr, 0, sizeof w[i].addr);
-        w[i].addr.sin_family = AF_INET;
-        w[i].addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        CHECK_EQ(bind(w[i].listener, (struct sockaddr *)&w[i].addr, sizeof w[i].addr), 0);
-        CHECK_EQ(listen(w[i].listener, 16), 0);
-        int len = sizeof w[i].addr;
-        CHECK_EQ(getsockname(w[i].listener, (struct sockaddr *)&w[i].addr, &len), 0);
+        w[i].listener = stress_listener(&w[i].addr, 16);
         pthread_create(&t[i], NULL, issue, &w[i]);
     }
     for (int i = 0; i < ISSUERS; i++)

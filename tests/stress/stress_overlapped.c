@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "stress.h"
+#include "stress_net.h"
 
 #define WORKERS 4
 #define OPS 6 /* per round: OPS receives + 1 send */
@@ -159,20 +160,11 @@ int main(void) {
     stress_settle();
     rounds = stress_scaled(150);
     int fds = stress_fd_count();
-    WSADATA d;
-    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    stress_wsa_start();
     static worker w[WORKERS];
     pthread_t t[WORKERS];
-    for (int i = 0; i < WORKERS; i++) {
-        w[i].listener = socket(AF_INET, SOCK_STREAM, 0);
-        memset(&w[i].addr, 0, sizeof w[i].addr);
-        w[i].addr.sin_family = AF_INET;
-        w[i].addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        CHECK_EQ(bind(w[i].listener, (struct sockaddr *)&w[i].addr, sizeof w[i].addr), 0);
-        CHECK_EQ(listen(w[i].listener, 16), 0);
-        int len = sizeof w[i].addr;
-        CHECK_EQ(getsockname(w[i].listener, (struct sockaddr *)&w[i].addr, &len), 0);
-    }
+    for (int i = 0; i < WORKERS; i++)
+        w[i].listener = stress_listener(&w[i].addr, 16);
     for (int i = 0; i < WORKERS; i++)
         pthread_create(&t[i], NULL, work, &w[i]);
     for (int i = 0; i < WORKERS; i++)

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "stress.h"
+#include "stress_net.h"
 
 #define WORKERS 3
 #define RECVS 3
@@ -181,8 +182,7 @@ int main(void) {
     stress_settle();
     rounds = stress_scaled(120);
     int fds = stress_fd_count();
-    WSADATA d;
-    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    stress_wsa_start();
     static worker w[WORKERS];
     pthread_t t[WORKERS];
     for (int i = 0; i < WORKERS; i++) {
@@ -190,16 +190,9 @@ int main(void) {
         w[i].port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
         CHECK(w[i].port != NULL);
         w[i].records = calloc((size_t)rounds, sizeof *w[i].records);
-        w[i].listener = socket(AF_INET, SOCK_STREAM, 0);
-        memset(&w[i].addr, 0, sizeof w[i].addr);
-        w[i].addr.sin_family = AF_INET;
-        w[i].addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        CHECK_EQ(bind(w[i].listener, (struct sockaddr *)&w[i].addr, sizeof w[i].addr), 0);
-        CHECK_EQ(listen(w[i].listener, 16), 0);
+        w[i].listener = stress_listener(&w[i].addr, 16);
         /* AcceptEx completes through the listener's port (it is issued there) */
         CHECK(CreateIoCompletionPort((HANDLE)(ULONG_PTR)w[i].listener, w[i].port, 2, 0) == w[i].port);
-        int len = sizeof w[i].addr;
-        CHECK_EQ(getsockname(w[i].listener, (struct sockaddr *)&w[i].addr, &len), 0);
     }
     GUID ga = WSAID_ACCEPTEX, gd = WSAID_DISCONNECTEX;
     DWORD n;

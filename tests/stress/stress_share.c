@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "stress.h"
+#include "stress_net.h"
 
 static SOCKADDR_IN listen_addr;
 static SOCKET listen_sock;
@@ -231,16 +232,8 @@ int main(void) {
     stress_settle();
     long rounds = stress_scaled(400);
     int fds = stress_fd_count();
-    WSADATA wd;
-    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &wd), 0);
-    listen_sock = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    SOCKADDR_IN a = {0};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    CHECK_EQ(bind(listen_sock, (SOCKADDR *)&a, sizeof a), 0);
-    CHECK_EQ(listen(listen_sock, 16), 0);
-    int len = sizeof listen_addr;
-    CHECK_EQ(getsockname(listen_sock, (SOCKADDR *)&listen_addr, &len), 0);
+    stress_wsa_start();
+    listen_sock = stress_listener(&listen_addr, 16);
     unsigned rnd = 12345;
     for (long i = 0; i < rounds; i++) {
         switch (i % 4) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "stress.h"
+#include "stress_net.h"
 
 #define THREADS 8
 #define BATCH 12
@@ -97,8 +98,7 @@ int main(void) {
     stress_settle();
     rounds = stress_scaled(150);
     int fds = stress_fd_count(), threads = stress_thread_count();
-    WSADATA d;
-    CHECK_EQ(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    stress_wsa_start();
     pthread_t t[THREADS];
     for (uintptr_t i = 0; i < THREADS; i++)
         CHECK_EQ(pthread_create(&t[i], NULL, worker, (void *)i), 0);
