@@ -36,16 +36,20 @@ static void set4(SOCKET s, int level, int name, int v) {
                  WSAGetLastError());
 }
 
+/* Set to v; it then reads as want. */
+static void set_reads(SOCKET s, int level, int name, int v, int want) {
+    set4(s, level, name, v);
+    int got = get4(s, level, name);
+    cr_assert_eq(got, want, "get(%d, %#x) after setting %d: %d, want %d", level, name, v, got, want);
+}
+
 /* F243, F256 */
 Test(options, timeouts_round_trip_and_stay_out_of_the_kernel, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     cr_assert_eq(get4(s, SOL_SOCKET, SO_RCVTIMEO), 0);
-    set4(s, SOL_SOCKET, SO_RCVTIMEO, 63000);
-    cr_assert_eq(get4(s, SOL_SOCKET, SO_RCVTIMEO), 63000);
-    set4(s, SOL_SOCKET, SO_RCVTIMEO, 0);
-    cr_assert_eq(get4(s, SOL_SOCKET, SO_RCVTIMEO), 0);
-    set4(s, SOL_SOCKET, SO_SNDTIMEO, 997000);
-    cr_assert_eq(get4(s, SOL_SOCKET, SO_SNDTIMEO), 997000);
+    set_reads(s, SOL_SOCKET, SO_RCVTIMEO, 63000, 63000);
+    set_reads(s, SOL_SOCKET, SO_RCVTIMEO, 0, 0);
+    set_reads(s, SOL_SOCKET, SO_SNDTIMEO, 997000, 997000);
     /* A value Linux's timeval would mangle (~49 days) comes back whole. */
     set4(s, SOL_SOCKET, SO_SNDTIMEO, (int)0xfffffffeu);
     cr_assert_eq((unsigned)get4(s, SOL_SOCKET, SO_SNDTIMEO), 0xfffffffeu);
@@ -55,12 +59,9 @@ Test(options, timeouts_round_trip_and_stay_out_of_the_kernel, .init = wsa_start,
 /* F243 */
 Test(options, buffer_sizes_read_back_as_set, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
-    set4(s, SOL_SOCKET, SO_SNDBUF, 4096);
-    cr_assert_eq(get4(s, SOL_SOCKET, SO_SNDBUF), 4096);
-    set4(s, SOL_SOCKET, SO_RCVBUF, 4096);
-    cr_assert_eq(get4(s, SOL_SOCKET, SO_RCVBUF), 4096);
-    set4(s, SOL_SOCKET, SO_RCVBUF, 0);
-    cr_assert_eq(get4(s, SOL_SOCKET, SO_RCVBUF), 0);
+    set_reads(s, SOL_SOCKET, SO_SNDBUF, 4096, 4096);
+    set_reads(s, SOL_SOCKET, SO_RCVBUF, 4096, 4096);
+    set_reads(s, SOL_SOCKET, SO_RCVBUF, 0, 0);
     closesocket(s);
 }
 
@@ -217,12 +218,9 @@ Test(options, ip_level_lengths_and_ranges, .init = wsa_start, .fini = wsa_stop) 
         set_fails(s, octets[i][0], octets[i][1], &v, 4, WSAEINVAL);
         set_fails(s, octets[i][0], octets[i][1], &v, 0, WSAEFAULT);
     }
-    set4(s, IPPROTO_IP, IP_TTL, 77);
-    cr_assert_eq(get4(s, IPPROTO_IP, IP_TTL), 77);
-    set4(s, IPPROTO_IP, IP_MULTICAST_LOOP, 0x100);
-    cr_assert_eq(get4(s, IPPROTO_IP, IP_MULTICAST_LOOP), 1);
-    set4(s, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
-    cr_assert_eq(get4(s, IPPROTO_IP, IP_MULTICAST_LOOP), 0);
+    set_reads(s, IPPROTO_IP, IP_TTL, 77, 77);
+    set_reads(s, IPPROTO_IP, IP_MULTICAST_LOOP, 0x100, 1);
+    set_reads(s, IPPROTO_IP, IP_MULTICAST_LOOP, 0, 0);
     closesocket(s);
 }
 
@@ -280,15 +278,13 @@ Test(options, unknown_level_and_name, .init = wsa_start, .fini = wsa_stop) {
 Test(options, reuseaddr_and_exclusiveaddruse_exclude_each_other, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     cr_assert_eq(get4(s, SOL_SOCKET, SO_REUSEADDR), 0, "F204: off by default");
-    set4(s, SOL_SOCKET, SO_REUSEADDR, 1);
-    cr_assert_eq(get4(s, SOL_SOCKET, SO_REUSEADDR), 1);
+    set_reads(s, SOL_SOCKET, SO_REUSEADDR, 1, 1);
     int one = 1;
     set_fails(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, &one, sizeof one, WSAEINVAL);
     cr_assert_eq(get4(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE), 0);
     closesocket(s);
     s = tcp();
-    set4(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
-    cr_assert_eq(get4(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE), 1);
+    set_reads(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, 1);
     set_fails(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one, WSAEINVAL);
     cr_assert_eq(get4(s, SOL_SOCKET, SO_REUSEADDR), 0);
     set4(s, SOL_SOCKET, SO_REUSEADDR, 0); /* FALSE is no conflict */
@@ -299,8 +295,7 @@ Test(options, reuseaddr_and_exclusiveaddruse_exclude_each_other, .init = wsa_sta
 Test(options, so_error_is_settable_and_kept, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     cr_assert_eq(get4(s, SOL_SOCKET, SO_ERROR), 0);
-    set4(s, SOL_SOCKET, SO_ERROR, 1234);
-    cr_assert_eq(get4(s, SOL_SOCKET, SO_ERROR), 1234);
+    set_reads(s, SOL_SOCKET, SO_ERROR, 1234, 1234);
     cr_assert_eq(get4(s, SOL_SOCKET, SO_ERROR), 1234, "reading does not clear it");
     int v, len = 1;
     get_fails(s, SOL_SOCKET, SO_ERROR, &v, &len, WSAEFAULT);
@@ -344,16 +339,12 @@ Test(options, plain_round_trips, .init = wsa_start, .fini = wsa_stop) {
     }
     set4(s, IPPROTO_TCP, TCP_KEEPALIVE, 3600); /* F246 */
     cr_assert_eq(get4(s, IPPROTO_TCP, TCP_KEEPALIVE), 3600);
-    set4(s, IPPROTO_TCP, TCP_KEEPINTVL, 7);
-    cr_assert_eq(get4(s, IPPROTO_TCP, TCP_KEEPINTVL), 7);
-    set4(s, IPPROTO_TCP, TCP_KEEPCNT, 4);
-    cr_assert_eq(get4(s, IPPROTO_TCP, TCP_KEEPCNT), 4);
-    set4(s, IPPROTO_IP, IP_TOS, 0x10);
-    cr_assert_eq(get4(s, IPPROTO_IP, IP_TOS), 0x10);
+    set_reads(s, IPPROTO_TCP, TCP_KEEPINTVL, 7, 7);
+    set_reads(s, IPPROTO_TCP, TCP_KEEPCNT, 4, 4);
+    set_reads(s, IPPROTO_IP, IP_TOS, 0x10, 0x10);
     closesocket(s);
     s = udp();
-    set4(s, SOL_SOCKET, SO_BROADCAST, 1);
-    cr_assert_eq(get4(s, SOL_SOCKET, SO_BROADCAST), 1);
+    set_reads(s, SOL_SOCKET, SO_BROADCAST, 1, 1);
     closesocket(s);
 }
 
@@ -367,8 +358,7 @@ Test(options, ipv6_v6only, .init = wsa_start, .fini = wsa_stop) {
     cr_assert_eq(getsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (char *)&v, &len), 0);
     cr_assert_eq(len, 1);
     cr_assert_eq(v & 0xff, 0);
-    set4(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 33);
-    cr_assert_eq(get4(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS), 33);
+    set_reads(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 33, 33);
     int big = 0x100;
     set_fails(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &big, 4, WSAEINVAL);
     closesocket(s);
@@ -401,8 +391,7 @@ Test(options, multicast_membership, .init = wsa_start, .fini = wsa_stop) {
     struct ipv6_mreq m6;
     memset(&m6, 0, sizeof m6);
     set_fails(s, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &m6, sizeof m6 - 1, WSAEFAULT);
-    set4(s, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 5);
-    cr_assert_eq(get4(s, IPPROTO_IPV6, IPV6_MULTICAST_HOPS), 5);
+    set_reads(s, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 5, 5);
     closesocket(s);
 }
 

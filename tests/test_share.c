@@ -605,6 +605,14 @@ static void wsarecv(SOCKET s, WSAOVERLAPPED *ov, char *buf, ULONG len) {
     cr_assert(r == SOCKET_ERROR && WSAGetLastError() == WSA_IO_PENDING, "WSARecv: %d %d", r, WSAGetLastError());
 }
 
+/* A receive of 4 bytes issued on `on` (srv or its duplicate), then srv
+ * closed: no packet comes for it yet. */
+static void recv_then_close_srv(SOCKET on, SOCKET srv, HANDLE port, WSAOVERLAPPED *ov, char *buf, const char *what) {
+    wsarecv(on, ov, buf, 4);
+    cr_assert_eq(closesocket(srv), 0);
+    no_packet(port, 200, what);
+}
+
 /* c connected to srv; srv associated with a new port (key 7), then
  * duplicated into *d. */
 static HANDLE duplicated_on_port(SOCKET *c, SOCKET *srv, SOCKET *d) {
@@ -629,9 +637,7 @@ Test(share, iocp_recv_on_duplicate_survives_original_close) {
     HANDLE port = duplicated_on_port(&c, &srv, &d);
     WSAOVERLAPPED ov;
     char buf[8] = {0};
-    wsarecv(d, &ov, buf, 4);
-    cr_assert_eq(closesocket(srv), 0);
-    no_packet(port, 200, "closing the original");
+    recv_then_close_srv(d, srv, port, &ov, buf, "closing the original");
     ping_completes(c, port, &ov, buf);
     wsarecv(d, &ov, buf, 4);
     cr_assert_eq(closesocket(d), 0);
@@ -647,9 +653,7 @@ Test(share, iocp_recv_on_closed_handle_aborted_by_last_close) {
     HANDLE port = duplicated_on_port(&c, &srv, &d);
     WSAOVERLAPPED ov;
     char buf[8];
-    wsarecv(srv, &ov, buf, 4);
-    cr_assert_eq(closesocket(srv), 0);
-    no_packet(port, 200, "closing the handle that issued it");
+    recv_then_close_srv(srv, srv, port, &ov, buf, "closing the handle that issued it");
     cr_assert_eq(closesocket(d), 0);
     packet(port, &ov, 7, ERROR_CONNECTION_ABORTED, "the last close");
     closesocket(c);
@@ -664,9 +668,7 @@ Test(share, iocp_recv_on_closed_handle_gets_data) {
     HANDLE port = duplicated_on_port(&c, &srv, &d);
     WSAOVERLAPPED ov;
     char buf[8] = {0};
-    wsarecv(srv, &ov, buf, 4);
-    cr_assert_eq(closesocket(srv), 0);
-    no_packet(port, 200, "closing the handle that issued it");
+    recv_then_close_srv(srv, srv, port, &ov, buf, "closing the handle that issued it");
     ping_completes(c, port, &ov, buf);
     still_talks(c, d, "the other handle");
     closesocket(d), closesocket(c);
