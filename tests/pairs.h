@@ -30,6 +30,19 @@ static inline SOCKET listener(struct sockaddr_in *addr) {
     return l;
 }
 
+/* A UDP socket bound to 127.0.0.1; *addr gets its address. */
+static inline SOCKET bound_udp(struct sockaddr_in *addr) {
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    cr_assert_neq(s, INVALID_SOCKET, "socket: %d", WSAGetLastError());
+    struct sockaddr_in a = loopback(0);
+    cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0, "bind: %d", WSAGetLastError());
+    int len = sizeof a;
+    cr_assert_eq(getsockname(s, (struct sockaddr *)&a, &len), 0, "getsockname: %d", WSAGetLastError());
+    if (addr)
+        *addr = a;
+    return s;
+}
+
 /* A TCP socket connected to a (a listener's address). */
 static inline SOCKET connected_to(const struct sockaddr_in *a) {
     SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);

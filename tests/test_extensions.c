@@ -170,11 +170,8 @@ Test(extensions, connectex_and_disconnectex) {
 }
 
 Test(extensions, wsarecvmsg) {
-    SOCKET r = socket(AF_INET, SOCK_DGRAM, 0), w = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in a = loopback(0);
-    cr_assert_eq(bind(r, (struct sockaddr *)&a, sizeof a), 0);
-    int len = sizeof a;
-    getsockname(r, (struct sockaddr *)&a, &len);
+    struct sockaddr_in a;
+    SOCKET r = bound_udp(&a), w = socket(AF_INET, SOCK_DGRAM, 0);
     LPFN_WSARECVMSG recvmsg_ = ext(r, (GUID)WSAID_WSARECVMSG);
     DWORD n;
     cr_assert_eq(recvmsg_(r, NULL, &n, NULL, NULL), SOCKET_ERROR);

@@ -462,11 +462,8 @@ Test(overlapped, non_overlapped_socket_runs_synchronously) {
 /* Datagrams: WSARecvFrom pending, the sender's address at completion;
  * WSASendTo overlapped completes at once. */
 Test(overlapped, datagrams) {
-    SOCKET r = socket(AF_INET, SOCK_DGRAM, 0), w = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in a = loopback(0);
-    cr_assert_eq(bind(r, (struct sockaddr *)&a, sizeof a), 0);
-    int len = sizeof a;
-    getsockname(r, (struct sockaddr *)&a, &len);
+    struct sockaddr_in a;
+    SOCKET r = bound_udp(&a), w = socket(AF_INET, SOCK_DGRAM, 0);
     char buf[32];
     WSABUF b = {sizeof buf, buf};
     struct sockaddr_in from;
@@ -490,7 +487,7 @@ Test(overlapped, datagrams) {
     cr_assert_eq(fromlen, sizeof from);
     cr_assert_eq(from.sin_family, AF_INET);
     struct sockaddr_in wa;
-    len = sizeof wa;
+    int len = sizeof wa;
     getsockname(w, (struct sockaddr *)&wa, &len);
     cr_assert_eq(from.sin_port, wa.sin_port);
     WSACloseEvent(ov.hEvent);

@@ -19,11 +19,7 @@ TestSuite(sendmsg, .init = wsa_start, .fini = wsa_stop);
 
 /* A bound UDP receiver on 127.0.0.1 with IP_PKTINFO on. */
 static SOCKET receiver4(struct sockaddr_in *a) {
-    SOCKET r = socket(AF_INET, SOCK_DGRAM, 0);
-    *a = loopback(0);
-    cr_assert_eq(bind(r, (struct sockaddr *)a, sizeof *a), 0);
-    int len = sizeof *a;
-    getsockname(r, (struct sockaddr *)a, &len);
+    SOCKET r = bound_udp(a);
     DWORD on = 1;
     cr_assert_eq(setsockopt(r, IPPROTO_IP, IP_PKTINFO, (char *)&on, sizeof on), 0);
     return r;

@@ -468,16 +468,13 @@ Test(transmit, packets_memory_and_file) {
 /* w connected to r, both UDP on 127.0.0.1; r has room for a few of the
  * largest datagrams and gives up waiting for one after two seconds. */
 static void udp_pair(SOCKET *w, SOCKET *r) {
-    *r = socket(AF_INET, SOCK_DGRAM, 0);
-    *w = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a;
+    *r = bound_udp(&a);
+    *w = udp();
     int big = 1 << 20;
     DWORD ms = 2000;
     cr_assert_eq(setsockopt(*r, SOL_SOCKET, SO_RCVBUF, (char *)&big, sizeof big), 0);
     cr_assert_eq(setsockopt(*r, SOL_SOCKET, SO_RCVTIMEO, (char *)&ms, sizeof ms), 0);
-    struct sockaddr_in a = loopback(0);
-    cr_assert_eq(bind(*r, (struct sockaddr *)&a, sizeof a), 0);
-    int len = sizeof a;
-    cr_assert_eq(getsockname(*r, (struct sockaddr *)&a, &len), 0);
     cr_assert_eq(connect(*w, (struct sockaddr *)&a, sizeof a), 0);
 }
 

@@ -12,19 +12,6 @@
 #include "common.h"
 #include "pairs.h"
 
-/* A UDP socket bound to 127.0.0.1; *addr gets its address. */
-static SOCKET bound_udp(struct sockaddr_in *addr) {
-    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    cr_assert_neq(s, INVALID_SOCKET);
-    struct sockaddr_in a = loopback(0);
-    cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
-    int len = sizeof a;
-    cr_assert_eq(getsockname(s, (struct sockaddr *)&a, &len), 0);
-    if (addr)
-        *addr = a;
-    return s;
-}
-
 Test(udp, exchange_ipv4, .init = wsa_start, .fini = wsa_stop) {
     struct sockaddr_in ra, sa;
     SOCKET r = bound_udp(&ra), s = bound_udp(&sa);
