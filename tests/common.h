@@ -43,6 +43,13 @@ static inline SOCKET udp(void) {
     cr_assert_neq(s, INVALID_SOCKET, "socket: %d", WSAGetLastError());
     return s;
 }
+/* A TCP socket made with WSA_FLAG_OVERLAPPED (for AcceptEx, ConnectEx and
+ * the reuse of DisconnectEx and TransmitFile). */
+static inline SOCKET tcp_overlapped(void) {
+    SOCKET s = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    cr_assert_neq(s, INVALID_SOCKET, "WSASocketW: %d", WSAGetLastError());
+    return s;
+}
 
 /* The extension function `id` of s's provider (AcceptEx, ConnectEx, ...). */
 static inline void *ext(SOCKET s, GUID id) {

@@ -323,7 +323,7 @@ Test(extensions, acceptex_into_event_selected_socket) {
 Test(extensions, disconnectex_reuse_then_acceptex) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
-    SOCKET acc = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    SOCKET acc = tcp_overlapped();
     LPFN_DISCONNECTEX disconnectex = ext(acc, (GUID)WSAID_DISCONNECTEX);
     SOCKET c1 = accept_into(l, &a, acc);
     exchange(acc, c1, "first");
@@ -360,7 +360,7 @@ Test(extensions, disconnectex_reuse_then_acceptex) {
 Test(extensions, disconnectex_reuse_then_connectex) {
     struct sockaddr_in a1, a2;
     SOCKET l1 = listener(&a1), l2 = listener(&a2);
-    SOCKET c = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    SOCKET c = tcp_overlapped();
     LPFN_CONNECTEX connectex = ext(c, (GUID)WSAID_CONNECTEX);
     LPFN_DISCONNECTEX disconnectex = ext(c, (GUID)WSAID_DISCONNECTEX);
     cr_assert_eq(connect(c, (struct sockaddr *)&a1, sizeof a1), 0);
@@ -408,7 +408,7 @@ Test(extensions, disconnectex_reuse_then_connectex) {
 Test(extensions, disconnectex_reuse_ends_pending_receive) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
-    SOCKET acc = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    SOCKET acc = tcp_overlapped();
     LPFN_DISCONNECTEX disconnectex = ext(acc, (GUID)WSAID_DISCONNECTEX);
     SOCKET c = accept_into(l, &a, acc);
     char buf[8];
@@ -434,7 +434,7 @@ Test(extensions, disconnectex_reuse_ends_pending_receive) {
 Test(extensions, disconnectex_reuse_then_close) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
-    SOCKET acc = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    SOCKET acc = tcp_overlapped();
     LPFN_DISCONNECTEX disconnectex = ext(acc, (GUID)WSAID_DISCONNECTEX);
     SOCKET c = accept_into(l, &a, acc);
     exchange(acc, c, "x");
@@ -442,7 +442,7 @@ Test(extensions, disconnectex_reuse_then_close) {
     cr_assert_eq(closesocket(acc), 0);
     closesocket(c);
 
-    acc = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    acc = tcp_overlapped();
     c = accept_into(l, &a, acc);
     exchange(acc, c, "y");
     cr_assert(disconnectex(acc, NULL, TF_REUSE_SOCKET, 0), "%d", WSAGetLastError());
@@ -466,7 +466,7 @@ Test(extensions, disconnectex_reuse_then_close) {
 Test(extensions, disconnectex_without_reuse_keeps_f232) {
     struct sockaddr_in a;
     SOCKET l = listener(&a);
-    SOCKET acc = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    SOCKET acc = tcp_overlapped();
     LPFN_DISCONNECTEX disconnectex = ext(acc, (GUID)WSAID_DISCONNECTEX);
     LPFN_ACCEPTEX acceptex = ext(l, (GUID)WSAID_ACCEPTEX);
     SOCKET c = accept_into(l, &a, acc);

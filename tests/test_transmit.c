@@ -1025,7 +1025,7 @@ Test(transmit, overlapped_disconnect_reuse) {
     enum { SIZE = 4 * 1024 * 1024 };
     struct sockaddr_in a1, a2;
     SOCKET l1 = listener(&a1), l2 = listener(&a2);
-    SOCKET c = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    SOCKET c = tcp_overlapped();
     cr_assert_eq(connect(c, (struct sockaddr *)&a1, sizeof a1), 0);
     SOCKET s = accept(l1, NULL, NULL);
     int fd = temp_file(SIZE);
@@ -1064,7 +1064,7 @@ Test(transmit, overlapped_disconnect_reuse) {
 Test(transmit, immediate_and_packets_reuse) {
     struct sockaddr_in a1, a2;
     SOCKET l1 = listener(&a1), l2 = listener(&a2);
-    SOCKET c = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    SOCKET c = tcp_overlapped();
     cr_assert_eq(connect(c, (struct sockaddr *)&a1, sizeof a1), 0);
     SOCKET s = accept(l1, NULL, NULL);
     char head[] = "head", buf[16];
