@@ -288,3 +288,36 @@ Test(udp, peer_names, .init = wsa_start, .fini = wsa_stop) {
     cr_expect_eq(send(s, "y", 1, 0), 1);
     closesocket(s), closesocket(r), closesocket(r2);
 }
+
+/* F237: a datagram to port 0 is sent (sendto returns its length), IPv4 and
+ * IPv6. Linux refuses the port (EINVAL); the datagram goes nowhere either
+ * way, nothing can listen there. */
+Test(udp, sendto_port_zero_succeeds, .init = wsa_start, .fini = wsa_stop) {
+    SOCKET u = udp();
+    struct sockaddr_in a = loopback(0);
+    cr_assert_eq(sendto(u, "abc", 3, 0, (struct sockaddr *)&a, sizeof a), 3, "%d", WSAGetLastError());
+    SOCKET u6 = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+    cr_assert_neq(u6, INVALID_SOCKET);
+    struct sockaddr_in6 a6;
+    memset(&a6, 0, sizeof a6);
+    a6.sin6_family = AF_INET6;
+    a6.sin6_addr.s6_addr[15] = 1; /* ::1 */
+    cr_assert_eq(sendto(u6, "abc", 3, 0, (struct sockaddr *)&a6, sizeof a6), 3, "%d", WSAGetLastError());
+    closesocket(u);
+    closesocket(u6);
+}
+
+/* F223: a UDP socket connected to a port nobody has: every send returns its
+ * full length, although ICMP port unreachable answers each datagram (Linux
+ * fails the send after one with ECONNREFUSED). */
+Test(udp, send_to_a_closed_port_succeeds, .init = wsa_start, .fini = wsa_stop) {
+    struct sockaddr_in a;
+    closesocket(bound_udp(&a)); /* a port nobody has now */
+    SOCKET v = udp();
+    cr_assert_eq(connect(v, (struct sockaddr *)&a, sizeof a), 0, "%d", WSAGetLastError());
+    for (int i = 0; i < 10; i++) {
+        cr_assert_eq(send(v, "x", 1, 0), 1, "send %d: %d", i, WSAGetLastError());
+        Sleep(5); /* the ICMP answer comes back in between */
+    }
+    closesocket(v);
+}

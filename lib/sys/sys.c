@@ -372,6 +372,24 @@ int sys__getpeername(int fd, void *w_addr, int *w_len) {
 
 #define STACK_IOVS 16
 
+/* A UDP (SOCK_DGRAM over IP) descriptor: asked only on an error path. */
+static int is_udp(int fd) {
+  int type = 0, family = 0;
+  socklen_t len = sizeof type, flen = sizeof family;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
+      getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &flen) != 0)
+    return 0;
+  return type == SOCK_DGRAM && (family == AF_INET || family == AF_INET6);
+}
+
+static unsigned port_of(const struct sockaddr_storage *ss) {
+  if (ss->ss_family == AF_INET)
+    return ((const struct sockaddr_in *)ss)->sin_port;
+  if (ss->ss_family == AF_INET6)
+    return ((const struct sockaddr_in6 *)ss)->sin6_port;
+  return 1; /* no port: not the case */
+}
+
 static int send_common(int fd, struct iovec *iov, size_t niov, int w_flags,
                        const void *w_to, int w_tolen,
                        const void *control, size_t control_len, size_t *sent) {
@@ -407,11 +425,28 @@ static int send_common(int fd, struct iovec *iov, size_t niov, int w_flags,
   msg.msg_iov = iov;
   msg.msg_iovlen = niov;
 
-  do
-    n = sendmsg(fd, &msg, flags | MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  SYS_TRACE(n, "sendmsg(%d, %zu buffer(s), MSG_NOSIGNAL%s%s)", fd, niov,
-            flags & MSG_DONTWAIT ? "|MSG_DONTWAIT" : "", flags & ~MSG_DONTWAIT ? "|..." : "");
+  for (int retried = 0;; retried = 1) {
+    do
+      n = sendmsg(fd, &msg, flags | MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    SYS_TRACE(n, "sendmsg(%d, %zu buffer(s), MSG_NOSIGNAL%s%s)", fd, niov,
+              flags & MSG_DONTWAIT ? "|MSG_DONTWAIT" : "", flags & ~MSG_DONTWAIT ? "|..." : "");
+    if (n >= 0 || retried || (errno != ECONNREFUSED && errno != EINVAL) || !is_udp(fd))
+      break;
+    /* F223: an ICMP port unreachable that answered an earlier datagram
+     * fails this send on Linux, once (the error is consumed); Windows sends
+     * on regardless. */
+    if (errno == ECONNREFUSED)
+      continue;
+    /* F237: Windows sends to port 0 (nothing can listen there), Linux
+     * refuses it: the datagram goes nowhere either way. */
+    if (msg.msg_name != NULL && port_of(&ss) == 0) {
+      n = 0;
+      for (size_t i = 0; i < niov; i++)
+        n += (ssize_t)iov[i].iov_len;
+    }
+    break;
+  }
   if (n < 0)
     return sys__send_error(fd, errno, w_to != NULL);
   *sent = (size_t)n;
