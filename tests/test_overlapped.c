@@ -594,3 +594,31 @@ Test(ovl, idle_readable_socket_does_not_spin, .init = wsa_start, .fini = wsa_sto
     WSACloseEvent(ov.hEvent);
     closesocket(c), closesocket(v);
 }
+
+/* F230: shutdown(SD_RECEIVE) with an overlapped WSARecv pending: a new
+ * receive, blocking or overlapped, fails with WSAESHUTDOWN at once, while
+ * the pending one stays pending and completes with the data that comes
+ * (Linux' SHUT_RD would end it with 0 bytes: SD_RECEIVE stays Winsock's). */
+Test(overlapped, sd_receive_leaves_a_pending_recv_pending) {
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    WSAOVERLAPPED ov;
+    char buf[16];
+    recv_pending(s, &ov, buf, sizeof buf);
+    cr_assert_eq(shutdown(s, SD_RECEIVE), 0, "%d", WSAGetLastError());
+    char b2[4];
+    EXPECT_ERR(recv(s, b2, sizeof b2, 0), WSAESHUTDOWN);
+    WSABUF b = {sizeof b2, b2};
+    DWORD fl = 0, n = 0;
+    WSAOVERLAPPED ov2 = {0};
+    EXPECT_ERR(WSARecv(s, &b, 1, NULL, &fl, &ov2, NULL), WSAESHUTDOWN);
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 200), WAIT_TIMEOUT, "the pending receive ended");
+    cr_assert_eq(send(c, "hello", 5, 0), 5);
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
+    cr_assert(WSAGetOverlappedResult(s, &ov, &n, FALSE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 5);
+    cr_assert_eq(memcmp(buf, "hello", 5), 0);
+    WSACloseEvent(ov.hEvent);
+    closesocket(c);
+    closesocket(s);
+}

@@ -436,7 +436,10 @@ static int shut_down(wsp__sock *so, int how) {
             st = WSP__S_CONNECTED;
         if (st != WSP__S_CONNECTED)
             return WSAENOTCONN; /* F225: unconnected, connecting or listening */
-        err = sys__shutdown(so->fd, how);
+        /* F230: SD_RECEIVE is Winsock's own: later receives fail (`shut`,
+         * io.c), but a receive already pending still gets the data that
+         * comes, so the kernel's read side stays open. */
+        err = how == SD_RECEIVE ? 0 : sys__shutdown(so->fd, SD_SEND);
         if (err == WSAENOTCONN)
             err = 0; /* F226: the connection has gone since; Windows still says 0 */
     } else {
