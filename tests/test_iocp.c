@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common.h"
 #include "pairs.h"
 
 #define ST_CANCELLED 0xC0000120u
@@ -24,12 +25,7 @@
 #define ST_CONNECTION_RESET 0xC000020Du
 #define ST_NOT_SUPPORTED 0xC00000BBu
 
-static void setup(void) {
-    WSADATA d;
-    cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
-}
-static void teardown(void) { WSACleanup(); }
-TestSuite(iocp, .init = setup, .fini = teardown);
+TestSuite(iocp, .init = wsa_start, .fini = wsa_stop);
 
 static HANDLE new_port(void) {
     HANDLE p = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
@@ -50,19 +46,6 @@ static void assert_no_packet(HANDLE port, DWORD ms) {
     cr_assert_not(GetQueuedCompletionStatus(port, &n, &key, &ov, ms));
     cr_assert_eq(GetLastError(), WAIT_TIMEOUT);
     cr_assert_null(ov);
-}
-
-static void *ext(SOCKET s, GUID id) {
-    void *fn = NULL;
-    DWORD n = 0;
-    cr_assert_eq(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &n, NULL, NULL), 0);
-    return fn;
-}
-
-static int64_t now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- the port itself ----------------------------------------------------------- */
