@@ -425,18 +425,20 @@ static int send_common(int fd, struct iovec *iov, size_t niov, int w_flags,
   msg.msg_iov = iov;
   msg.msg_iovlen = niov;
 
+  int e = 0;
   for (int retried = 0;; retried = 1) {
     do
       n = sendmsg(fd, &msg, flags | MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
+    e = errno; /* before is_udp's calls */
     SYS_TRACE(n, "sendmsg(%d, %zu buffer(s), MSG_NOSIGNAL%s%s)", fd, niov,
               flags & MSG_DONTWAIT ? "|MSG_DONTWAIT" : "", flags & ~MSG_DONTWAIT ? "|..." : "");
-    if (n >= 0 || retried || (errno != ECONNREFUSED && errno != EINVAL) || !is_udp(fd))
+    if (n >= 0 || retried || (e != ECONNREFUSED && e != EINVAL) || !is_udp(fd))
       break;
     /* F223: an ICMP port unreachable that answered an earlier datagram
      * fails this send on Linux, once (the error is consumed); Windows sends
      * on regardless. */
-    if (errno == ECONNREFUSED)
+    if (e == ECONNREFUSED)
       continue;
     /* F237: Windows sends to port 0 (nothing can listen there), Linux
      * refuses it: the datagram goes nowhere either way. */
@@ -448,7 +450,7 @@ static int send_common(int fd, struct iovec *iov, size_t niov, int w_flags,
     break;
   }
   if (n < 0)
-    return sys__send_error(fd, errno, w_to != NULL);
+    return sys__send_error(fd, e, w_to != NULL);
   *sent = (size_t)n;
   return 0;
 }
