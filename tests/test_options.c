@@ -349,6 +349,30 @@ Test(options, plain_round_trips, .init = wsa_start, .fini = wsa_stop) {
 }
 
 /* F207: IPV6_V6ONLY on by default; an IPv4 socket answers TRUE. */
+/* F255: IP_DONTFRAGMENT (and IPV6_DONTFRAG) read 1 by default on TCP
+ * sockets (Windows Vista and later), 0 on UDP; a nonzero value reads back 1
+ * and 0 turns it off, for either family. */
+Test(options, dontfragment_defaults, .init = wsa_start, .fini = wsa_stop) {
+    SOCKET t = tcp(), u = udp();
+    SOCKET t6 = socket(AF_INET6, SOCK_STREAM, 0), u6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    cr_assert_neq(t6, INVALID_SOCKET);
+    cr_assert_neq(u6, INVALID_SOCKET);
+    cr_assert_eq(get4(t, IPPROTO_IP, IP_DONTFRAGMENT), 1);
+    cr_assert_eq(get4(u, IPPROTO_IP, IP_DONTFRAGMENT), 0);
+    cr_assert_eq(get4(t6, IPPROTO_IPV6, IPV6_DONTFRAG), 1);
+    cr_assert_eq(get4(u6, IPPROTO_IPV6, IPV6_DONTFRAG), 0);
+    set_reads(u, IPPROTO_IP, IP_DONTFRAGMENT, 0xdead, 1);
+    set_reads(t, IPPROTO_IP, IP_DONTFRAGMENT, 0, 0);
+    set_reads(t, IPPROTO_IP, IP_DONTFRAGMENT, 1, 1);
+    set_reads(u6, IPPROTO_IPV6, IPV6_DONTFRAG, 0xdead, 1);
+    set_reads(t6, IPPROTO_IPV6, IPV6_DONTFRAG, 0, 0);
+    set_reads(t6, IPPROTO_IPV6, IPV6_DONTFRAG, 7, 1);
+    closesocket(t);
+    closesocket(u);
+    closesocket(t6);
+    closesocket(u6);
+}
+
 Test(options, ipv6_v6only, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = socket(AF_INET6, SOCK_STREAM, 0);
     cr_assert_neq(s, INVALID_SOCKET);

@@ -30,6 +30,7 @@ enum kind {
   K_MREQ6,      /* struct ipv6_mreq, same layout */
   K_MCAST_IF,   /* IN_ADDR, or an interface index as 0.x.x.x (network order) */
   K_DONTFRAG4,  /* BOOL <-> IP_MTU_DISCOVER DO/DONT */
+  K_DONTFRAG6,  /* BOOL <-> IPV6_MTU_DISCOVER DO/DONT (streams), IPV6_DONTFRAG (others) */
   K_REUSE       /* BOOL; set: SO_REUSEADDR and SO_REUSEPORT (see below) */
 };
 
@@ -87,7 +88,7 @@ static const struct sockopt_row {
   {SYS_W_IPPROTO_IPV6, SYS_W_IPV6_MULTICAST_LOOP, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, K_BOOL, BOTH},
   {SYS_W_IPPROTO_IPV6, SYS_W_IPV6_ADD_MEMBERSHIP, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, K_MREQ6, SET},
   {SYS_W_IPPROTO_IPV6, SYS_W_IPV6_DROP_MEMBERSHIP, IPPROTO_IPV6, IPV6_DROP_MEMBERSHIP, K_MREQ6, SET},
-  {SYS_W_IPPROTO_IPV6, SYS_W_IPV6_DONTFRAG, IPPROTO_IPV6, IPV6_DONTFRAG, K_BOOL, BOTH},
+  {SYS_W_IPPROTO_IPV6, SYS_W_IPV6_DONTFRAG, IPPROTO_IPV6, IPV6_DONTFRAG, K_DONTFRAG6, BOTH},
   {SYS_W_IPPROTO_IPV6, SYS_W_IPV6_PKTINFO, IPPROTO_IPV6, IPV6_RECVPKTINFO, K_BOOL, BOTH},
   {SYS_W_IPPROTO_IPV6, SYS_W_IPV6_HOPLIMIT, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, K_BOOL, BOTH},
   {SYS_W_IPPROTO_IPV6, SYS_W_IPV6_V6ONLY, IPPROTO_IPV6, IPV6_V6ONLY, K_BOOL, BOTH},
@@ -120,16 +121,20 @@ static int find_row(int w_level, int w_name, int access,
   return SYS_WSAENOPROTOOPT;
 }
 
+static int get_type(int fd, int *type) {
+  socklen_t len = sizeof *type;
+  int r = getsockopt(fd, SOL_SOCKET, SO_TYPE, type, &len);
+  SYS_TRACE(r, "getsockopt(%d, SOL_SOCKET, SO_TYPE, %s, [%u])", fd,
+            r == 0 ? sys__trace_text("[%s]", sys__trace_type(*type)) : "?", (unsigned)len);
+  return r != 0 ? sys__wsa_error(errno) : 0;
+}
+
 static int check_stream(int fd, const struct sockopt_row *row) {
-  int type;
-  socklen_t len = sizeof type;
+  int type, err;
   if (!(row->flags & STREAM_ONLY))
     return 0;
-  int r = getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len);
-  SYS_TRACE(r, "getsockopt(%d, SOL_SOCKET, SO_TYPE, %s, [%u])", fd,
-            r == 0 ? sys__trace_text("[%s]", sys__trace_type(type)) : "?", (unsigned)len);
-  if (r != 0)
-    return sys__wsa_error(errno);
+  if ((err = get_type(fd, &type)) != 0)
+    return err;
   return type == SOCK_STREAM ? 0 : SYS_WSAENOPROTOOPT;
 }
 
@@ -231,11 +236,32 @@ int sys__getsockopt(int fd, int w_level, int w_name, void *w_val, int *w_len) {
     if ((err = sys__type_to_w(v, &v)) != 0)
       return err;
     break;
-  case K_DONTFRAG4:
+  case K_DONTFRAG4: {
+    int type;
     if ((err = posix_get(fd, row->level, row->name, &v, sizeof v)) != 0)
       return err;
+    /* F255: a TCP socket's default reads 1, as on Windows Vista and later
+     * (Linux' default, WANT, sets DF on TCP segments); UDP's reads 0. */
+    if (v == IP_PMTUDISC_WANT && (err = get_type(fd, &type)) == 0)
+      v = type == SOCK_STREAM ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
     v = v == IP_PMTUDISC_DO || v == IP_PMTUDISC_PROBE;
     break;
+  }
+  case K_DONTFRAG6: {
+    int type;
+    if ((err = get_type(fd, &type)) != 0)
+      return err;
+    if (type == SOCK_STREAM) { /* F255, as for IPv4 */
+      if ((err = posix_get(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v, sizeof v)) != 0)
+        return err;
+      v = v != IPV6_PMTUDISC_DONT;
+    } else {
+      if ((err = posix_get(fd, row->level, row->name, &v, sizeof v)) != 0)
+        return err;
+      v = v != 0;
+    }
+    break;
+  }
   case K_MREQ:
   case K_MREQ6:
     return SYS_WSAENOPROTOOPT; /* set-only; find_row already refused */
@@ -329,6 +355,17 @@ int sys__setsockopt(int fd, int w_level, int w_name, const void *w_val, int w_le
   case K_DONTFRAG4:
     v = v ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
     return posix_set(fd, row->level, row->name, &v, sizeof v);
+  case K_DONTFRAG6: {
+    int type;
+    if ((err = get_type(fd, &type)) != 0)
+      return err;
+    if (type == SOCK_STREAM) {
+      v = v ? IPV6_PMTUDISC_DO : IPV6_PMTUDISC_DONT;
+      return posix_set(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v, sizeof v);
+    }
+    v = v != 0;
+    return posix_set(fd, row->level, row->name, &v, sizeof v);
+  }
   case K_ERROR:
   case K_TYPE:
     break; /* get-only; find_row already refused */
