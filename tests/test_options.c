@@ -229,11 +229,20 @@ Test(options, ip_level_lengths_and_ranges, .init = wsa_start, .fini = wsa_stop) 
 Test(options, validity_by_socket_type, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     int v = 0x1234, len = sizeof v;
-    static const int dgram_only[] = {IP_MULTICAST_IF, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_PKTINFO, IP_RECVTTL};
+    static const int dgram_only[] = {IP_MULTICAST_IF, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_PKTINFO, IP_RECVTTL,
+                                     IP_RECVTOS};
     for (size_t i = 0; i < sizeof dgram_only / sizeof dgram_only[0]; i++) {
         len = sizeof v;
         get_fails(s, IPPROTO_IP, dgram_only[i], &v, &len, WSAEINVAL);
     }
+    SOCKET t6 = socket(AF_INET6, SOCK_STREAM, 0);
+    static const int dgram_only6[] = {IPV6_MULTICAST_IF, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP, IPV6_PKTINFO,
+                                      IPV6_HOPLIMIT, IPV6_RECVTCLASS};
+    for (size_t i = 0; i < sizeof dgram_only6 / sizeof dgram_only6[0]; i++) {
+        len = sizeof v;
+        get_fails(t6, IPPROTO_IPV6, dgram_only6[i], &v, &len, WSAEINVAL);
+    }
+    closesocket(t6);
     len = sizeof v;
     get_fails(s, IPPROTO_IP, IP_HDRINCL, &v, &len, WSAEINVAL);
     cr_assert_eq(v, 0x1234, "untouched");

@@ -275,3 +275,66 @@ Test(sendmsg, connected) {
     closesocket(s);
     closesocket(r);
 }
+
+/* The int a control message carries, or -1 when it did not come. */
+static int cmsg_int(WSAMSG *m, int level, int type) {
+    for (WSACMSGHDR *c = WSA_CMSG_FIRSTHDR(m); c; c = WSA_CMSG_NXTHDR(m, c))
+        if (c->cmsg_level == level && c->cmsg_type == type) {
+            cr_assert_eq(c->cmsg_len, WSA_CMSG_LEN(sizeof(int)), "level %d type %d", level, type);
+            int v;
+            memcpy(&v, WSA_CMSG_DATA(c), sizeof v);
+            return v;
+        }
+    return -1;
+}
+
+/* F258: IP_RECVTTL gives (IPPROTO_IP, IP_TTL, int >= 32) (Windows 10 1703
+ * on; it was IP_HOPLIMIT, ws2posix's before), IP_RECVTOS (IPPROTO_IP, IP_TOS,
+ * int 0); IPV6_HOPLIMIT gives (IPPROTO_IPV6, IPV6_HOPLIMIT) and
+ * IPV6_RECVTCLASS (IPPROTO_IPV6, IPV6_TCLASS, int 0); each record's length
+ * is the header's plus an int. */
+Test(sendmsg, ttl_tos_and_tclass_control_messages) {
+    for (int v6 = 0; v6 < 2; v6++) {
+        SOCKET r = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
+        SOCKADDR_STORAGE a;
+        memset(&a, 0, sizeof a);
+        int alen;
+        if (v6) {
+            struct sockaddr_in6 *p = (struct sockaddr_in6 *)&a;
+            p->sin6_family = AF_INET6;
+            p->sin6_addr = lo6;
+            alen = sizeof *p;
+        } else {
+            struct sockaddr_in *p = (struct sockaddr_in *)&a;
+            p->sin_family = AF_INET;
+            p->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            alen = sizeof *p;
+        }
+        if (bind(r, (struct sockaddr *)&a, alen) != 0) {
+            closesocket(r);
+            cr_assert(v6, "bind: %d", WSAGetLastError());
+            break; /* no IPv6 loopback here */
+        }
+        cr_assert_eq(getsockname(r, (struct sockaddr *)&a, &alen), 0);
+        DWORD on = 1;
+        int level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+        cr_assert_eq(setsockopt(r, level, v6 ? IPV6_HOPLIMIT : IP_RECVTTL, (char *)&on, sizeof on), 0, "%d",
+                     WSAGetLastError());
+        cr_assert_eq(setsockopt(r, level, v6 ? IPV6_RECVTCLASS : IP_RECVTOS, (char *)&on, sizeof on), 0, "%d",
+                     WSAGetLastError());
+        SOCKET s = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
+        cr_assert_eq(sendto(s, "ttl", 3, 0, (struct sockaddr *)&a, alen), 3);
+        LPFN_WSARECVMSG recvmsg_ = ext(r, (GUID)WSAID_WSARECVMSG);
+        char data[8], cbuf[128];
+        WSABUF rb = {sizeof data, data};
+        WSAMSG rm = {NULL, 0, &rb, 1, {sizeof cbuf, cbuf}, 0};
+        DWORD n = 0;
+        cr_assert_eq(recvmsg_(r, &rm, &n, NULL, NULL), 0, "%d", WSAGetLastError());
+        cr_assert_eq(n, 3);
+        int hops = cmsg_int(&rm, level, v6 ? IPV6_HOPLIMIT : IP_TTL);
+        cr_assert_geq(hops, 32, "v6 %d: ttl/hop limit %d", v6, hops);
+        cr_assert_eq(cmsg_int(&rm, level, v6 ? IPV6_TCLASS : IP_TOS), 0, "v6 %d", v6);
+        closesocket(s);
+        closesocket(r);
+    }
+}

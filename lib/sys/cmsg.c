@@ -33,9 +33,14 @@ static const struct {
    SYS_W_IN_PKTINFO_SIZE},
   {SYS_W_IPPROTO_IPV6, SYS_W_IPV6_PKTINFO, IPPROTO_IPV6, IPV6_PKTINFO, K_COPY,
    SYS_W_IN6_PKTINFO_SIZE},
-  {SYS_W_IPPROTO_IP, SYS_W_IP_RECVTTL, IPPROTO_IP, IP_TTL, K_INT, sizeof(int)},
+  /* F258: the TTL comes as IP_TTL (Windows 10 1703 on; before, IP_HOPLIMIT,
+   * the number of IP_RECVTTL), the TOS as IP_TOS, the traffic class as
+   * IPV6_TCLASS; each an int (Linux gives the TOS as one byte). */
+  {SYS_W_IPPROTO_IP, SYS_W_IP_TTL, IPPROTO_IP, IP_TTL, K_INT, sizeof(int)},
+  {SYS_W_IPPROTO_IP, SYS_W_IP_TOS, IPPROTO_IP, IP_TOS, K_INT, sizeof(int)},
   {SYS_W_IPPROTO_IPV6, SYS_W_IPV6_HOPLIMIT, IPPROTO_IPV6, IPV6_HOPLIMIT, K_INT,
    sizeof(int)},
+  {SYS_W_IPPROTO_IPV6, SYS_W_IPV6_TCLASS, IPPROTO_IPV6, IPV6_TCLASS, K_INT, sizeof(int)},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -133,7 +133,8 @@ enum {
   SYS_W_IP_DROP_MEMBERSHIP = 13,
   SYS_W_IP_DONTFRAGMENT = 14,
   SYS_W_IP_PKTINFO = 19,
-  SYS_W_IP_RECVTTL = 21
+  SYS_W_IP_RECVTTL = 21,
+  SYS_W_IP_RECVTOS = 40
 };
 
 /* IPPROTO_IPV6 option names (ws2ipdef.h) */
@@ -148,7 +149,9 @@ enum {
   SYS_W_IPV6_DONTFRAG = 14,
   SYS_W_IPV6_PKTINFO = 19,
   SYS_W_IPV6_HOPLIMIT = 21,
-  SYS_W_IPV6_V6ONLY = 27
+  SYS_W_IPV6_V6ONLY = 27,
+  SYS_W_IPV6_TCLASS = 39,
+  SYS_W_IPV6_RECVTCLASS = 40
 };
 
 /* Sizes of option structures */

@@ -181,11 +181,11 @@ static const struct name sol_options[] = {
 static const struct name ip_options[] = {
     N(IP_OPTIONS), N(IP_HDRINCL), N(IP_TOS), N(IP_TTL), N(IP_MULTICAST_IF), N(IP_MULTICAST_TTL),
     N(IP_MULTICAST_LOOP), N(IP_ADD_MEMBERSHIP), N(IP_DROP_MEMBERSHIP), N(IP_DONTFRAGMENT), N(IP_PKTINFO),
-    N(IP_RECVTTL), {0, NULL}};
+    N(IP_RECVTTL), N(IP_RECVTOS), {0, NULL}};
 static const struct name ipv6_options[] = {
     N(IPV6_UNICAST_HOPS), N(IPV6_MULTICAST_IF), N(IPV6_MULTICAST_HOPS), N(IPV6_MULTICAST_LOOP),
     N(IPV6_ADD_MEMBERSHIP), N(IPV6_DROP_MEMBERSHIP), N(IPV6_DONTFRAG), N(IPV6_PKTINFO), N(IPV6_HOPLIMIT),
-    N(IPV6_V6ONLY), {0, NULL}};
+    N(IPV6_V6ONLY), N(IPV6_RECVTCLASS), {0, NULL}};
 static const struct name shut_hows[] = {N(SD_RECEIVE), N(SD_SEND), N(SD_BOTH), {0, NULL}};
 static const struct name ioctls[] = {N(FIONBIO), N(FIONREAD), N(SIOCATMARK), {0, NULL}};
 
