@@ -247,3 +247,96 @@ Test(ioctl, fionread_udp_next_datagram, .init = wsa_start, .fini = wsa_stop) {
     cr_expect_eq(avail, 0);
     closesocket(r), closesocket(s);
 }
+
+/* F194: SIO_GET_INTERFACE_LIST fills whole INTERFACE_INFO records, one of
+ * them the loopback interface (IFF_LOOPBACK, 127.0.0.1, netmask 255.0.0.0);
+ * a buffer too small for one record is WSAEFAULT with size 0. */
+Test(ioctl, get_interface_list, .init = wsa_start, .fini = wsa_stop) {
+    SOCKET s = udp();
+    INTERFACE_INFO ii[32];
+    DWORD size = 0x77;
+    cr_assert_eq(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, ii, sizeof ii, &size, NULL, NULL), 0, "%d",
+                 WSAGetLastError());
+    cr_assert_gt(size, 0);
+    cr_assert_eq(size % sizeof(INTERFACE_INFO), 0, "%lu", (unsigned long)size);
+    BOOL loopback = FALSE;
+    for (DWORD i = 0; i < size / sizeof(INTERFACE_INFO); i++) {
+        cr_assert(ii[i].iiFlags & IFF_UP);
+        cr_assert_eq(ii[i].iiAddress.AddressIn.sin_family, AF_INET);
+        if (ii[i].iiFlags & IFF_LOOPBACK) {
+            loopback = TRUE;
+            cr_assert_eq(ii[i].iiAddress.AddressIn.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+            cr_assert_eq(ii[i].iiNetmask.AddressIn.sin_addr.s_addr, htonl(0xff000000));
+        }
+    }
+    cr_assert(loopback);
+    size = 0x77;
+    ioctl_fails(s, SIO_GET_INTERFACE_LIST, NULL, 0, ii, sizeof(INTERFACE_INFO) - 1, &size, WSAEFAULT);
+    cr_assert_eq(size, 0);
+    closesocket(s);
+}
+
+/* F192: SIO_ADDRESS_LIST_QUERY: without a buffer WSAEFAULT with the size it
+ * takes; a buffer too small for the count WSAEINVAL with size 0; one that
+ * holds the count only WSAEFAULT with the size, untouched; then the list,
+ * FIELD_OFFSET(Address[n]) plus each address's length, the addresses in the
+ * buffer after the array. Loopback is not listed. */
+Test(ioctl, address_list_query, .init = wsa_start, .fini = wsa_stop) {
+    SOCKET s = udp();
+    DWORD need = 0x77, size;
+    ioctl_fails(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, NULL, 0, &need, WSAEFAULT);
+    cr_assert_geq(need, offsetof(SOCKET_ADDRESS_LIST, Address));
+    char buf[1024];
+    size = 0x77;
+    ioctl_fails(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, buf, 1, &size, WSAEINVAL);
+    cr_assert_eq(size, 0);
+    SOCKET_ADDRESS_LIST *list = (SOCKET_ADDRESS_LIST *)buf;
+    if (need > offsetof(SOCKET_ADDRESS_LIST, Address)) { /* some address besides loopback */
+        memset(buf, 0xcc, sizeof buf);
+        size = 0x77;
+        ioctl_fails(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, buf, offsetof(SOCKET_ADDRESS_LIST, Address), &size,
+                    WSAEFAULT);
+        cr_assert_eq(size, need);
+        cr_assert_eq((unsigned char)buf[0], 0xcc, "untouched");
+    }
+    cr_assert_leq(need, sizeof buf);
+    size = 0;
+    cr_assert_eq(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, buf, sizeof buf, &size, NULL, NULL), 0, "%d",
+                 WSAGetLastError());
+    cr_assert_eq(size, need);
+    size_t sum = offsetof(SOCKET_ADDRESS_LIST, Address) + (size_t)list->iAddressCount * sizeof(SOCKET_ADDRESS);
+    for (int i = 0; i < list->iAddressCount; i++) {
+        SOCKET_ADDRESS *a = &list->Address[i];
+        cr_assert_eq(a->iSockaddrLength, (INT)sizeof(SOCKADDR_IN));
+        cr_assert((char *)a->lpSockaddr >= buf && (char *)a->lpSockaddr + a->iSockaddrLength <= buf + size);
+        cr_assert_eq(a->lpSockaddr->sa_family, AF_INET);
+        cr_assert_neq(((SOCKADDR_IN *)a->lpSockaddr)->sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+        sum += (size_t)a->iSockaddrLength;
+    }
+    cr_assert_eq(size, sum);
+    closesocket(s);
+}
+
+/* F195: SIO_ROUTING_INTERFACE_QUERY: the local address a datagram to the
+ * destination leaves from (loopback for loopback, 16 bytes); a family of 0
+ * is WSAEAFNOSUPPORT, an output of 15 bytes or none WSAEFAULT, and so is a
+ * missing byte count. */
+Test(ioctl, routing_interface_query, .init = wsa_start, .fini = wsa_stop) {
+    SOCKET s = udp();
+    struct sockaddr_in to = loopback(htons(80)), got;
+    DWORD size = 0;
+    memset(&got, 0xcc, sizeof got);
+    cr_assert_eq(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &to, sizeof to, &got, sizeof got, &size, NULL, NULL), 0,
+                 "%d", WSAGetLastError());
+    cr_assert_eq(size, sizeof(SOCKADDR_IN));
+    cr_assert_eq(got.sin_family, AF_INET);
+    cr_assert_eq(got.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+    cr_assert_eq(got.sin_port, 0);
+    struct sockaddr_in zero = to;
+    zero.sin_family = 0;
+    ioctl_fails(s, SIO_ROUTING_INTERFACE_QUERY, &zero, sizeof zero, &got, sizeof got, &size, WSAEAFNOSUPPORT);
+    ioctl_fails(s, SIO_ROUTING_INTERFACE_QUERY, &to, sizeof to, &got, 15, &size, WSAEFAULT);
+    ioctl_fails(s, SIO_ROUTING_INTERFACE_QUERY, &to, sizeof to, NULL, sizeof got, &size, WSAEFAULT);
+    ioctl_fails(s, SIO_ROUTING_INTERFACE_QUERY, &to, sizeof to, &got, sizeof got, NULL, WSAEFAULT);
+    closesocket(s);
+}

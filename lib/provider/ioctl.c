@@ -20,6 +20,7 @@
 
 #include <mstcpip.h>
 #include <mswsock.h>
+#include <ws2tcpip.h> /* SIO_GET_INTERFACE_LIST */
 #include <string.h>
 
 /* SIO_GET_EXTENSION_FUNCTION_POINTER: one line per extension function the
@@ -208,6 +209,12 @@ int WSPAPI wsp__WSPIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DW
         err = so->type == SOCK_STREAM ? keepalive_vals(so, &k) : WSAEOPNOTSUPP;
         break;
     }
+    case SIO_GET_INTERFACE_LIST:
+    case SIO_ADDRESS_LIST_QUERY:
+    case SIO_ROUTING_INTERFACE_QUERY: /* ifaces.c */
+        err = wsp__iface_ioctl(so, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, &bytes,
+                               lpcbBytesReturned);
+        break;
     case SIO_MULTIPOINT_LOOPBACK:
     case SIO_MULTICAST_SCOPE: /* multipoint.c */
         err = wsp__multipoint_ioctl(so, dwIoControlCode, lpvInBuffer, cbInBuffer);

@@ -231,5 +231,10 @@ static inline int wsp__wake_fd(wsp__sock *so) { return atomic_load(&so->wake) - 
 SOCKET WSPAPI wsp__WSPJoinLeaf(SOCKET, const struct sockaddr *, int, LPWSABUF, LPWSABUF, LPQOS, LPQOS, DWORD, LPINT);
 BOOL wsp__multipoint_dest(wsp__sock *so, const struct sockaddr **to, int *tolen);
 int wsp__multipoint_ioctl(wsp__sock *so, DWORD code, const void *in, DWORD cb_in);
+/* ifaces.c: SIO_GET_INTERFACE_LIST, SIO_ADDRESS_LIST_QUERY and
+ * SIO_ROUTING_INTERFACE_QUERY; *bytes on success, *lpcb where the code
+ * says what an error leaves there. */
+int wsp__iface_ioctl(wsp__sock *so, DWORD code, const void *in, DWORD cb_in, void *out, DWORD cb_out,
+                     DWORD *bytes, LPDWORD lpcb);
 
 #endif

@@ -174,6 +174,25 @@ int sys__eventfd_signal(int fd);      /* set (idempotent) */
 int sys__eventfd_drain(int fd);       /* reset */
 int sys__eventfd_is_set(int fd, int *is_set);
 
+/* --- interfaces (ifaces.c) ----------------------------------------------------------- */
+
+/* Largest Windows address an interface has (SOCKADDR_IN6). */
+#define SYS_W_IFADDR_MAX 28
+
+/* One address of an interface that is up, in Windows layouts (SOCKADDR_IN,
+ * SOCKADDR_IN6; netmask and broadcast zero when there is none). */
+typedef struct sys_ifaddr {
+  unsigned char addr[SYS_W_IFADDR_MAX], netmask[SYS_W_IFADDR_MAX], broadcast[SYS_W_IFADDR_MAX];
+  int addr_len;
+  uint32_t w_flags; /* Windows IFF_UP 1, IFF_BROADCAST 2, IFF_LOOPBACK 4, IFF_POINTTOPOINT 8, IFF_MULTICAST 16 */
+} sys_ifaddr_t;
+
+/* The addresses of family w_af (AF_INET 2, AF_INET6 23) of the interfaces
+ * that are up, in getifaddrs(3) order; *list is malloc'd (free it). */
+int sys__if_addrs(int w_af, sys_ifaddr_t **list, size_t *count);
+/* The local address (port 0) a datagram to w_dest would be sent from. */
+int sys__route_source(const void *w_dest, int w_len, void *w_src, int *w_src_len);
+
 /* --- process ------------------------------------------------------------------------ */
 
 int sys__fd_limit(int64_t *soft_out, int64_t *hard_out); /* RLIMIT_NOFILE */
