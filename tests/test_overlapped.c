@@ -496,6 +496,46 @@ Test(overlapped, datagrams) {
     closesocket(w);
 }
 
+static DWORD apc_err, apc_bytes, apc_flags;
+static int apc_runs;
+static void CALLBACK record(DWORD err, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags) {
+    (void)ov;
+    apc_err = err, apc_bytes = bytes, apc_flags = flags;
+    apc_runs++;
+}
+
+/* F116: a completion routine gets the error, the byte count and dwFlags 0:
+ * a datagram cut to a 6-byte buffer gives WSAEMSGSIZE and 6, whether the
+ * receive was pending or completed at once (where WSARecv's own lpFlags says
+ * MSG_PARTIAL). */
+Test(overlapped, routine_arguments_for_a_truncated_datagram) {
+    struct sockaddr_in a;
+    SOCKET r = bound_udp(&a), w = udp();
+    for (int pending = 0; pending < 2; pending++) {
+        char small[6];
+        WSABUF b = {sizeof small, small};
+        DWORD f = 0;
+        WSAOVERLAPPED ov = {0};
+        apc_runs = 0;
+        if (!pending) {
+            cr_assert_eq(sendto(w, "abcdefghij", 10, 0, (struct sockaddr *)&a, sizeof a), 10);
+            wait_readable(r);
+            EXPECT_ERR(WSARecv(r, &b, 1, NULL, &f, &ov, record), WSAEMSGSIZE);
+            cr_assert_eq(f, MSG_PARTIAL);
+        } else {
+            EXPECT_ERR(WSARecv(r, &b, 1, NULL, &f, &ov, record), WSA_IO_PENDING);
+            cr_assert_eq(sendto(w, "abcdefghij", 10, 0, (struct sockaddr *)&a, sizeof a), 10);
+        }
+        cr_assert_eq(SleepEx(2000, TRUE), WAIT_IO_COMPLETION, "pending %d", pending);
+        cr_assert_eq(apc_runs, 1);
+        cr_assert_eq(apc_err, WSAEMSGSIZE, "pending %d: %lu", pending, (unsigned long)apc_err);
+        cr_assert_eq(apc_bytes, 6);
+        cr_assert_eq(apc_flags, 0, "pending %d: %#lx", pending, (unsigned long)apc_flags);
+    }
+    closesocket(r);
+    closesocket(w);
+}
+
 /* The loop cannot run (WS2POSIX_FAULT=loop from here on): overlapped calls
  * fail with WSAENETDOWN at once, never hang; plain calls still work. */
 Test(overlapped, loop_down_is_netdown) {

@@ -130,8 +130,8 @@ static void deliver(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROU
     apc_ctx *a = NULL;
     if (routine && tid) {
         a = malloc(sizeof *a);
-        if (a)
-            *a = (apc_ctx){routine, ov, (DWORD)err, bytes, flags};
+        if (a) /* F116: the routine's dwFlags is 0, a truncated datagram's too */
+            *a = (apc_ctx){routine, ov, (DWORD)err, bytes, 0};
     }
     ov->Offset = flags;
     ov->InternalHigh = bytes;
