@@ -80,11 +80,6 @@ typedef struct wsp__sock {
     _Atomic int ovl_drain_queued;
     wsp__loop_req ovl_drain;
     int ovl_linger;               /* loop thread: poll for reads although none is queued */
-    /* overlapped.c: this socket has been the accept socket of an AcceptEx
-     * (then its close looks for that AcceptEx on the listener, F127); the
-     * one waiting in a listener's queue now (loop thread only). */
-    _Atomic int ovl_acceptor;
-    void *ovl_accept_op;
     struct wsp__evsel_state *evsel; /* WSAEventSelect registration (eventselect.c) */
 
     /* Closing and sharing (socket.c, share.c). `closing` (above) says this
@@ -107,6 +102,13 @@ typedef struct wsp__sock {
     struct wsp__sock *twin_next;  /* share.c, under its lock */
     struct wsp__sock *twin_todo;
     int twin_closed, twin_held;
+
+    /* overlapped.c: this socket has been the accept socket of an AcceptEx
+     * (then its close looks for that AcceptEx on the listener, F127); the
+     * one waiting in a listener's queue now (loop thread only). Last: rare,
+     * and the fields above keep their cache lines. */
+    _Atomic int ovl_acceptor;
+    void *ovl_accept_op;
 } wsp__sock;
 
 enum { WSP__BUF_RCV = 1, WSP__BUF_SND = 2 };
