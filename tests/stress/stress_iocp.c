@@ -10,6 +10,11 @@
  * issued comes out of the port exactly once (no lost, doubled or late
  * packet), with success or the close's ERROR_CONNECTION_ABORTED, the bytes
  * received never exceed what was sent, and nothing is left in the port.
+ * Each issuer has a racer thread that issues one more receive on the round's
+ * socket while the issuer closes it: that receive fails (WSAENOTSOCK, the
+ * close came first) or comes out of the port exactly once like the others
+ * (7357d78: its packet used to be lost when the close had already looked
+ * for pending operations).
  * Descriptors come back to their count at the end (the port's included).
  */
 #define _GNU_SOURCE
@@ -23,15 +28,16 @@
 
 #define ISSUERS 4
 #define CONSUMERS 3
-#define OPS 6 /* per round: OPS receives + 1 send */
+#define OPS 6 /* per round: OPS receives + 1 send, then the racer's receive */
+#define RACE (OPS + 1)
 #define QUIT ((ULONG_PTR)-1)
 
 typedef struct record {
-    WSAOVERLAPPED ov[OPS + 1];
-    char buf[OPS][32];
-    BOOL issued[OPS + 1];
+    WSAOVERLAPPED ov[RACE + 1];
+    char buf[RACE + 1][32];
+    BOOL issued[RACE + 1];
     int expected;
-    _Atomic int calls[OPS + 1];
+    _Atomic int calls[RACE + 1];
     _Atomic int done;
     _Atomic long received;
     int sent;
@@ -56,13 +62,13 @@ static void *consumer(void *arg) {
         DWORD err = ok ? 0 : GetLastError();
         record *r = (record *)key;
         long i = ov - r->ov;
-        CHECK(i >= 0 && i <= OPS);
-        if (i < 0 || i > OPS)
+        CHECK(i >= 0 && i <= RACE);
+        if (i < 0 || i > RACE)
             continue;
         CHECK(err == 0 || err == ERROR_CONNECTION_ABORTED);
         if (err)
             CHECK_EQ(n, 0);
-        if (i < OPS)
+        if (i != OPS)
             atomic_fetch_add(&r->received, (long)n);
         atomic_fetch_add(&r->calls[i], 1);
         atomic_fetch_add(&r->done, 1);
@@ -74,7 +80,31 @@ typedef struct issuer {
     int id;
     SOCKET listener;
     struct sockaddr_in addr;
+    /* the racer: the round's socket and record, `go` to start, `gone` when
+     * its WSARecv has returned; `quit` ends it */
+    SOCKET victim;
+    record *r;
+    _Atomic int go, gone, quit;
 } issuer;
+
+static void *racer(void *arg) {
+    issuer *w = arg;
+    for (;;) {
+        while (!atomic_load(&w->go) && !atomic_load(&w->quit))
+            Sleep(0);
+        if (!atomic_load(&w->go))
+            return NULL;
+        atomic_store(&w->go, 0);
+        record *r = w->r;
+        WSABUF b = {sizeof r->buf[RACE], r->buf[RACE]};
+        DWORD f = 0;
+        int res = WSARecv(w->victim, &b, 1, NULL, &f, &r->ov[RACE], NULL);
+        int err = res == 0 ? 0 : WSAGetLastError();
+        r->issued[RACE] = res == 0 || err == WSA_IO_PENDING;
+        CHECK(r->issued[RACE] || err == WSAENOTSOCK);
+        atomic_store(&w->gone, 1);
+    }
+}
 
 static void *issue(void *arg) {
     issuer *w = arg;
@@ -105,9 +135,16 @@ static void *issue(void *arg) {
         r->sent = (int)(stress_rand(&seed) % sizeof data);
         if (r->sent)
             CHECK_EQ(send(peer, data, r->sent, 0), r->sent);
+        w->victim = victim;
+        w->r = r;
+        atomic_store(&w->gone, 0);
+        atomic_store(&w->go, 1);
         if (stress_rand(&seed) & 1)
             Sleep(0);
         CHECK_EQ(closesocket(victim), 0);
+        while (!atomic_load(&w->gone))
+            Sleep(0);
+        r->expected += r->issued[RACE];
         /* every packet of the round comes, then no more */
         while (atomic_load(&r->done) < r->expected)
             Sleep(1);
@@ -127,17 +164,21 @@ int main(void) {
     records = calloc((size_t)(ISSUERS * rounds), sizeof *records);
     for (long i = 0; i < ISSUERS * rounds; i++)
         records[i] = calloc(1, sizeof **records);
-    pthread_t c[CONSUMERS], t[ISSUERS];
+    pthread_t c[CONSUMERS], t[ISSUERS], rt[ISSUERS];
     static issuer w[ISSUERS];
     for (int i = 0; i < CONSUMERS; i++)
         pthread_create(&c[i], NULL, consumer, NULL);
     for (int i = 0; i < ISSUERS; i++) {
         w[i].id = i;
         w[i].listener = stress_listener(&w[i].addr, 16);
+        pthread_create(&rt[i], NULL, racer, &w[i]);
         pthread_create(&t[i], NULL, issue, &w[i]);
     }
-    for (int i = 0; i < ISSUERS; i++)
+    for (int i = 0; i < ISSUERS; i++) {
         pthread_join(t[i], NULL);
+        atomic_store(&w[i].quit, 1);
+        pthread_join(rt[i], NULL);
+    }
     Sleep(50); /* a doubled or late packet would arrive now */
     for (int i = 0; i < CONSUMERS; i++)
         CHECK(PostQueuedCompletionStatus(port, 0, QUIT, NULL));
@@ -145,7 +186,7 @@ int main(void) {
         pthread_join(c[i], NULL);
     for (long i = 0; i < ISSUERS * rounds; i++) {
         record *r = records[i];
-        for (int k = 0; k <= OPS; k++)
+        for (int k = 0; k <= RACE; k++)
             CHECK_EQ(atomic_load(&r->calls[k]), r->issued[k] ? 1 : 0);
         CHECK(atomic_load(&r->received) <= r->sent);
         free(r);
