@@ -301,6 +301,78 @@ Test(options, reuseaddr_and_exclusiveaddruse_exclude_each_other, .init = wsa_sta
 }
 
 /* F248 */
+/* F206: a second bind to a port, by kind of address and SO_EXCLUSIVEADDRUSE
+ * (X); IPv6 sockets with IPV6_V6ONLY 0. An exclusive wildcard bind makes
+ * the others' bind WSAEACCES. Four rows of Windows' table are left out:
+ * Linux refuses a specific address joining a wildcard bind of the port
+ * (v4 any + v4 loopback X, v4 loopback X + v4 any, v6 any + v4 any X, v6 any
+ * + v4 any: 0 on Windows, WSAEADDRINUSE here; README). */
+enum { B_V4ANY, B_V4LO, B_V6ANY, B_V6LO, B_V6MAPLO, B_V6MAPANY };
+
+static SOCKET bind_kind(int kind, BOOL excl, u_short port, int *err) {
+    BOOL v6 = kind >= B_V6ANY;
+    SOCKET s = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+    cr_assert_neq(s, INVALID_SOCKET);
+    if (v6)
+        set4(s, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+    if (excl)
+        set4(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
+    SOCKADDR_STORAGE ss;
+    memset(&ss, 0, sizeof ss);
+    int len;
+    if (!v6) {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        a->sin_family = AF_INET;
+        a->sin_port = port;
+        a->sin_addr.s_addr = htonl(kind == B_V4LO ? INADDR_LOOPBACK : INADDR_ANY);
+        len = sizeof *a;
+    } else {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = port;
+        if (kind == B_V6LO)
+            a->sin6_addr.s6_addr[15] = 1;
+        if (kind == B_V6MAPLO || kind == B_V6MAPANY)
+            a->sin6_addr.s6_addr[10] = a->sin6_addr.s6_addr[11] = 0xff;
+        if (kind == B_V6MAPLO)
+            a->sin6_addr.s6_addr[12] = 127, a->sin6_addr.s6_addr[15] = 1;
+        len = sizeof *a;
+    }
+    *err = bind(s, (struct sockaddr *)&ss, len) ? WSAGetLastError() : 0;
+    return s;
+}
+
+Test(options, exclusiveaddruse_bind_table, .init = wsa_start, .fini = wsa_stop) {
+    static const struct {
+        int first;
+        BOOL x1;
+        int second;
+        BOOL x2;
+        int want;
+    } rows[] = {
+        {B_V4ANY, 1, B_V4LO, 0, WSAEACCES},       {B_V6ANY, 1, B_V4LO, 0, WSAEACCES},
+        {B_V4ANY, 1, B_V4LO, 1, WSAEACCES},       {B_V4LO, 0, B_V4ANY, 1, WSAEADDRINUSE},
+        {B_V4LO, 0, B_V6ANY, 1, WSAEADDRINUSE},   {B_V6LO, 0, B_V4ANY, 1, 0},
+        {B_V6LO, 1, B_V4LO, 1, 0},                {B_V6MAPLO, 0, B_V4ANY, 1, WSAEADDRINUSE},
+        {B_V6ANY, 1, B_V4ANY, 0, WSAEACCES},      {B_V4ANY, 0, B_V4ANY, 1, WSAEADDRINUSE},
+        {B_V4ANY, 0, B_V4ANY, 0, WSAEADDRINUSE},  {B_V6MAPANY, 0, B_V4ANY, 0, WSAEADDRINUSE},
+        {B_V6MAPLO, 0, B_V4LO, 0, WSAEADDRINUSE}, {B_V4LO, 0, B_V6MAPLO, 0, WSAEADDRINUSE},
+        {B_V4LO, 1, B_V4LO, 0, WSAEADDRINUSE},    {B_V4LO, 0, B_V4LO, 1, WSAEADDRINUSE},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int e1, e2;
+        SOCKET a = bind_kind(rows[i].first, rows[i].x1, 0, &e1);
+        cr_assert_eq(e1, 0, "row %zu: first bind %d", i, e1);
+        SOCKADDR_STORAGE ss;
+        int len = sizeof ss;
+        cr_assert_eq(getsockname(a, (struct sockaddr *)&ss, &len), 0);
+        SOCKET b = bind_kind(rows[i].second, rows[i].x2, ((struct sockaddr_in *)&ss)->sin_port, &e2);
+        cr_expect_eq(e2, rows[i].want, "row %zu: %d, want %d", i, e2, rows[i].want);
+        closesocket(a);
+        closesocket(b);
+    }
+}
+
 Test(options, so_error_is_settable_and_kept, .init = wsa_start, .fini = wsa_stop) {
     SOCKET s = tcp();
     cr_assert_eq(get4(s, SOL_SOCKET, SO_ERROR), 0);

@@ -55,7 +55,12 @@ int WSPAPI wsp__WSPBind(SOCKET s, const struct sockaddr *name, int namelen, LPIN
      * bind would have succeeded.) */
     if (err == WSAEADDRINUSE && atomic_load(&so->reuseaddr))
         err = WSAEACCES;
+    /* F206: the port is held by an exclusive wildcard bind (of this
+     * process: the only ones known here) */
+    if (err == WSAEADDRINUSE && wsp__excl_denies(so, name))
+        err = WSAEACCES;
     if (!err) {
+        wsp__excl_bound(so);
         set_state_if(so, WSP__S_NEW, WSP__S_BOUND);
         wsp__evsel_reenable(so, WSP__EVSEL_STATE); /* a bound datagram socket has events (F137) */
     }

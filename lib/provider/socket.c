@@ -91,6 +91,7 @@ void wsp__sock_put(wsp__sock *so) {
     wsp__group_leave(so->group);
     wsp__accept_forget(so);
     wsp__share_forget(so);
+    wsp__excl_forget(so);
     if (!so->watch && !so->ovl && !so->evsel) {
         sock_free(so); /* never seen by the loop: nothing to wait for */
         return;

@@ -109,6 +109,7 @@ typedef struct wsp__sock {
      * and the fields above keep their cache lines. */
     _Atomic int ovl_acceptor;
     void *ovl_accept_op;
+    _Atomic int excl_held; /* exclusive.c: in its list of exclusive wildcard binds */
 } wsp__sock;
 
 enum { WSP__BUF_RCV = 1, WSP__BUF_SND = 2 };
@@ -233,6 +234,12 @@ static inline int wsp__wake_fd(wsp__sock *so) { return atomic_load(&so->wake) - 
 SOCKET WSPAPI wsp__WSPJoinLeaf(SOCKET, const struct sockaddr *, int, LPWSABUF, LPWSABUF, LPQOS, LPQOS, DWORD, LPINT);
 BOOL wsp__multipoint_dest(wsp__sock *so, const struct sockaddr **to, int *tolen);
 int wsp__multipoint_ioctl(wsp__sock *so, DWORD code, const void *in, DWORD cb_in);
+/* exclusive.c: SO_EXCLUSIVEADDRUSE wildcard binds of this process (F206).
+ * After a bind; when the last reference goes; and whether a bind the kernel
+ * refused (EADDRINUSE) is refused by one of them: WSAEACCES then. */
+void wsp__excl_bound(wsp__sock *so);
+void wsp__excl_forget(wsp__sock *so);
+BOOL wsp__excl_denies(wsp__sock *binder, const struct sockaddr *name);
 /* ifaces.c: SIO_GET_INTERFACE_LIST, SIO_ADDRESS_LIST_QUERY and
  * SIO_ROUTING_INTERFACE_QUERY; *bytes on success, *lpcb where the code
  * says what an error leaves there. */
