@@ -48,6 +48,22 @@ static void assert_no_packet(HANDLE port, DWORD ms) {
     cr_assert_null(ov);
 }
 
+/* The next packet is ov's, failed with the Win32 error err (so
+ * GetQueuedCompletionStatus is FALSE), with key, no bytes and status in
+ * Internal. */
+static void expect_failed_packet(HANDLE port, LPOVERLAPPED ov, ULONG_PTR key, DWORD err, uint32_t status) {
+    DWORD n = 7;
+    ULONG_PTR k = 0;
+    LPOVERLAPPED o = NULL;
+    cr_assert_not(GetQueuedCompletionStatus(port, &n, &k, &o, 2000), "no failure came");
+    cr_assert_eq(GetLastError(), err, "%lu, want %lu", (unsigned long)GetLastError(), (unsigned long)err);
+    cr_assert_eq(o, ov);
+    cr_assert_eq(k, key);
+    cr_assert_eq(n, 0);
+    cr_assert_eq((uint32_t)ov->Internal, status, "%#x", (unsigned)ov->Internal);
+    cr_assert_eq(ov->InternalHigh, 0);
+}
+
 /* ---- the port itself ----------------------------------------------------------- */
 
 Test(iocp, create_and_close) {
@@ -482,16 +498,7 @@ Test(iocp, close_with_pending_receive) {
     cr_assert_eq(WSARecv(s, &b, 1, NULL, &f, &ov, NULL), SOCKET_ERROR);
     cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
     closesocket(s);
-    DWORD n = 7;
-    ULONG_PTR key = 0;
-    LPOVERLAPPED o = NULL;
-    cr_assert_not(GetQueuedCompletionStatus(p, &n, &key, &o, 2000));
-    cr_assert_eq(GetLastError(), ERROR_CONNECTION_ABORTED);
-    cr_assert_eq(o, &ov);
-    cr_assert_eq(n, 0);
-    cr_assert_eq(key, 9);
-    cr_assert_eq(ov.Internal, ST_CONNECTION_ABORTED);
-    cr_assert_eq(ov.InternalHigh, 0);
+    expect_failed_packet(p, &ov, 9, ERROR_CONNECTION_ABORTED, ST_CONNECTION_ABORTED);
     assert_no_packet(p, 20);
     closesocket(c);
     CloseHandle(p);
@@ -555,14 +562,7 @@ Test(iocp, peer_reset_under_pending_receive) {
     struct linger lg = {1, 0};
     setsockopt(c, SOL_SOCKET, SO_LINGER, (const char *)&lg, sizeof lg);
     closesocket(c);
-    DWORD n = 7;
-    ULONG_PTR key;
-    LPOVERLAPPED o = NULL;
-    cr_assert_not(GetQueuedCompletionStatus(p, &n, &key, &o, 2000));
-    cr_assert_eq(GetLastError(), ERROR_NETNAME_DELETED);
-    cr_assert_eq(o, &ov);
-    cr_assert_eq(n, 0);
-    cr_assert_eq(ov.Internal, ST_CONNECTION_RESET);
+    expect_failed_packet(p, &ov, 3, ERROR_NETNAME_DELETED, ST_CONNECTION_RESET);
     closesocket(s);
     CloseHandle(p);
 }
@@ -611,15 +611,7 @@ Test(iocp, acceptex_aborted) {
         if (after)
             associate(l, p, 77);
         closesocket(l);
-        DWORD n = 7;
-        ULONG_PTR key = 0;
-        LPOVERLAPPED o = NULL;
-        cr_assert_not(GetQueuedCompletionStatus(p, &n, &key, &o, 2000));
-        cr_assert_eq(GetLastError(), ERROR_OPERATION_ABORTED);
-        cr_assert_eq(o, &ov);
-        cr_assert_eq(key, 77);
-        cr_assert_eq(n, 0);
-        cr_assert_eq(ov.Internal, ST_CANCELLED);
+        expect_failed_packet(p, &ov, 77, ERROR_OPERATION_ABORTED, ST_CANCELLED);
         closesocket(a);
         CloseHandle(p);
     }
@@ -646,18 +638,14 @@ Test(iocp, acceptex_aborted_by_closing_the_accept_socket) {
     cr_assert_not(acceptex(l, a2, buf2, 0, ADDR, ADDR, &got, &ov2));
     cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
     cr_assert_eq(closesocket(a1), 0);
-    DWORD n = 7;
-    ULONG_PTR key = 0;
-    LPOVERLAPPED o = NULL;
-    cr_assert_not(GetQueuedCompletionStatus(p, &n, &key, &o, 2000), "no connection came: the close ended it");
-    cr_assert_eq(GetLastError(), ERROR_OPERATION_ABORTED);
-    cr_assert_eq(o, &ov1);
-    cr_assert_eq(key, 78);
-    cr_assert_eq(n, 0);
-    cr_assert_eq(ov1.Internal, ST_CANCELLED);
+    /* no connection came: the close ended it */
+    expect_failed_packet(p, &ov1, 78, ERROR_OPERATION_ABORTED, ST_CANCELLED);
     assert_no_packet(p, 50); /* the other AcceptEx waits on */
     SOCKET c = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_eq(connect(c, (struct sockaddr *)&addr, sizeof addr), 0);
+    DWORD n = 7;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED o = NULL;
     cr_assert(GetQueuedCompletionStatus(p, &n, &key, &o, 2000), "%lu", (unsigned long)GetLastError());
     cr_assert_eq(o, &ov2);
     cr_assert_eq(n, 0);
@@ -688,14 +676,7 @@ Test(iocp, closehandle_closes_a_socket) {
     cr_assert_eq(WSARecv(s, &b, 1, NULL, &f, &ov, NULL), SOCKET_ERROR);
     cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
     cr_assert(CloseHandle((HANDLE)(ULONG_PTR)s), "%lu", (unsigned long)GetLastError());
-    DWORD n = 7;
-    ULONG_PTR key = 0;
-    LPOVERLAPPED o = NULL;
-    cr_assert_not(GetQueuedCompletionStatus(p, &n, &key, &o, 2000));
-    cr_assert_eq(GetLastError(), ERROR_CONNECTION_ABORTED);
-    cr_assert_eq(o, &ov);
-    cr_assert_eq(key, 12);
-    cr_assert_eq(ov.Internal, ST_CONNECTION_ABORTED);
+    expect_failed_packet(p, &ov, 12, ERROR_CONNECTION_ABORTED, ST_CONNECTION_ABORTED);
     cr_assert_eq(send(s, "x", 1, 0), SOCKET_ERROR);
     cr_assert_eq(WSAGetLastError(), WSAENOTSOCK);
     cr_assert_not(CloseHandle((HANDLE)(ULONG_PTR)s), "closed already");
@@ -1121,15 +1102,7 @@ Test(iocp, recv_racing_close_still_posts_its_abort) {
     pthread_join(t, NULL);
     cr_assert_eq(x.r, SOCKET_ERROR);
     cr_assert_eq(x.err, WSA_IO_PENDING);
-    DWORD n = 7;
-    ULONG_PTR key = 0;
-    LPOVERLAPPED o = NULL;
-    cr_assert_not(GetQueuedCompletionStatus(p, &n, &key, &o, 2000));
-    cr_assert_eq(GetLastError(), ERROR_CONNECTION_ABORTED);
-    cr_assert_eq(o, (LPOVERLAPPED)&x.ov);
-    cr_assert_eq(key, 5);
-    cr_assert_eq(n, 0);
-    cr_assert_eq((uint32_t)x.ov.Internal, ST_CONNECTION_ABORTED);
+    expect_failed_packet(p, (LPOVERLAPPED)&x.ov, 5, ERROR_CONNECTION_ABORTED, ST_CONNECTION_ABORTED);
     assert_no_packet(p, 50);
     closesocket(c);
     CloseHandle(p);
