@@ -1,6 +1,7 @@
 /*
  * ioctlsocket / WSAIoctl: FIONBIO, FIONREAD, SIOCATMARK, the extension
- * function table, base handles, SIO_KEEPALIVE_VALS and the codes refused.
+ * function table, base handles, SIO_KEEPALIVE_VALS, the interface codes
+ * (SIO_GET_INTERFACE_LIST ... SIO_ADDRESS_LIST_CHANGE) and the codes refused.
  * F... ids restate shared/reference/windows-behaviour.md.
  */
 #include <criterion/criterion.h>
@@ -9,8 +10,10 @@
 #include <ws2tcpip.h>
 #include <mswsock.h>
 #include <mstcpip.h>
+#include <pthread.h>
 
 #include "common.h"
+#include "netns_env.h"
 #include "pairs.h"
 
 static void ioctl_fails(SOCKET s, DWORD code, void *in, DWORD inlen, void *out, DWORD outlen, DWORD *size,
@@ -338,5 +341,83 @@ Test(ioctl, routing_interface_query, .init = wsa_start, .fini = wsa_stop) {
     ioctl_fails(s, SIO_ROUTING_INTERFACE_QUERY, &to, sizeof to, &got, 15, &size, WSAEFAULT);
     ioctl_fails(s, SIO_ROUTING_INTERFACE_QUERY, &to, sizeof to, NULL, sizeof got, &size, WSAEFAULT);
     ioctl_fails(s, SIO_ROUTING_INTERFACE_QUERY, &to, sizeof to, &got, sizeof got, NULL, WSAEFAULT);
+    closesocket(s);
+}
+
+/* F193: SIO_ADDRESS_LIST_CHANGE without a WSAOVERLAPPED on a non-blocking
+ * socket is WSAEWOULDBLOCK; overlapped it is pending, and closesocket ends
+ * it with ERROR_OPERATION_ABORTED on the socket's completion port; a
+ * blocking call ends with WSAEINTR when another thread closes the socket. */
+typedef struct blocked_change {
+    SOCKET s;
+    int r, err;
+} blocked_change;
+
+static void *change_blocking(void *arg) {
+    blocked_change *b = arg;
+    DWORD size = 0;
+    b->r = WSAIoctl(b->s, SIO_ADDRESS_LIST_CHANGE, NULL, 0, NULL, 0, &size, NULL, NULL);
+    b->err = WSAGetLastError();
+    return NULL;
+}
+
+Test(ioctl, address_list_change_pending_and_aborted, .init = wsa_start, .fini = wsa_stop) {
+    SOCKET s = udp();
+    u_long one = 1;
+    DWORD size = 0x77;
+    cr_assert_eq(ioctlsocket(s, FIONBIO, &one), 0);
+    ioctl_fails(s, SIO_ADDRESS_LIST_CHANGE, NULL, 0, NULL, 0, &size, WSAEWOULDBLOCK);
+    HANDLE p = CreateIoCompletionPort((HANDLE)(ULONG_PTR)s, NULL, 21, 0);
+    cr_assert_not_null(p);
+    WSAOVERLAPPED ov = {0};
+    cr_assert_eq(WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, NULL, 0, NULL, 0, &size, &ov, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    DWORD n = 7;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED o = NULL;
+    cr_assert_not(GetQueuedCompletionStatus(p, &n, &key, &o, 50), "nothing changed yet");
+    cr_assert_eq(GetLastError(), WAIT_TIMEOUT);
+    cr_assert_eq(closesocket(s), 0);
+    cr_assert_not(GetQueuedCompletionStatus(p, &n, &key, &o, 2000));
+    cr_assert_eq(GetLastError(), ERROR_OPERATION_ABORTED);
+    cr_assert_eq(o, (LPOVERLAPPED)&ov);
+    cr_assert_eq(key, 21);
+    cr_assert_eq((uint32_t)ov.Internal, 0xC0000120u); /* STATUS_CANCELLED */
+    CloseHandle(p);
+    blocked_change b = {udp(), 0, 0};
+    pthread_t t;
+    pthread_create(&t, NULL, change_blocking, &b);
+    Sleep(100); /* it waits */
+    cr_assert_eq(closesocket(b.s), 0);
+    pthread_join(t, NULL);
+    cr_assert_eq(b.r, SOCKET_ERROR);
+    cr_assert_eq(b.err, WSAEINTR);
+}
+
+/* F193: a pending SIO_ADDRESS_LIST_CHANGE completes (0 bytes) when an
+ * address of the socket's family comes: here in a private network
+ * namespace, whose loopback going up adds 127.0.0.1 and ::1. */
+static void private_netns_start(void) {
+    char why[160];
+    if (!netns_private(why, sizeof why))
+        cr_skip_test("%s", why);
+    wsa_start();
+}
+
+Test(ioctl, address_list_change_completes, .init = private_netns_start, .fini = wsa_stop) {
+    SOCKET s = udp();
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    DWORD size = 0;
+    cr_assert_eq(WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, NULL, 0, NULL, 0, &size, &ov, NULL), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    Sleep(100); /* the loop has the request and watches */
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+    cr_assert_eq(netns_lo_up(), 0);
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0, "no change came");
+    DWORD n = 7, fl;
+    cr_assert(WSAGetOverlappedResult(s, &ov, &n, FALSE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 0);
+    WSACloseEvent(ov.hEvent);
     closesocket(s);
 }

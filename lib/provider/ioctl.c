@@ -215,6 +215,15 @@ int WSPAPI wsp__WSPIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DW
         err = wsp__iface_ioctl(so, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, &bytes,
                                lpcbBytesReturned);
         break;
+    case SIO_ADDRESS_LIST_CHANGE: /* addrchange.c: completes later, or now with an error */
+        err = wsp__addrchange_ioctl(so, lpOverlapped, lpCompletionRoutine, lpThreadId);
+        wsp__sock_put(so);
+        *lpcbBytesReturned = 0;
+        if (err) {
+            *lpErrno = err;
+            return SOCKET_ERROR;
+        }
+        return 0;
     case SIO_MULTIPOINT_LOOPBACK:
     case SIO_MULTICAST_SCOPE: /* multipoint.c */
         err = wsp__multipoint_ioctl(so, dwIoControlCode, lpvInBuffer, cbInBuffer);

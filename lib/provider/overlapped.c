@@ -150,6 +150,18 @@ static void deliver(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROU
     wake_waiters();
 }
 
+void wsp__ovl_mark_pending(LPWSAOVERLAPPED ov) { set_internal(ov, ST_PENDING); }
+
+int wsp__ovl_wait(LPWSAOVERLAPPED ov) {
+    pthread_mutex_lock(&done_lock);
+    atomic_fetch_add(&done_waiters, 1);
+    while (get_internal(ov) == ST_PENDING)
+        pthread_cond_wait(&done_cond, &done_lock);
+    atomic_fetch_sub(&done_waiters, 1);
+    pthread_mutex_unlock(&done_lock);
+    return wsp__ovl_error(get_internal(ov));
+}
+
 HANDLE wsp__ovl_complete_request(LPWSAOVERLAPPED ov, int err, DWORD bytes) {
     HANDLE event = (HANDLE)((uintptr_t)ov->hEvent & ~(uintptr_t)1);
     ov->InternalHigh = bytes;
@@ -692,6 +704,7 @@ void wsp__ovl_reset(wsp__sock *so) {
 }
 
 void wsp__ovl_abort(wsp__sock *so) {
+    wsp__addrchange_abort(so); /* SIO_ADDRESS_LIST_CHANGE requests (addrchange.c) */
     if (!atomic_load(&so->ovl_queued[DIR_READ]) && !atomic_load(&so->ovl_queued[DIR_WRITE]) &&
         !atomic_load(&so->ovl_acceptor))
         return; /* an operation still on its way to the loop sees `aborting` there */

@@ -76,6 +76,11 @@ void wsp__ovl_complete_on(SOCKET s, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETI
  * before the structure went back to its owner. */
 HANDLE wsp__ovl_complete_request(LPWSAOVERLAPPED ov, int err, DWORD bytes);
 
+/* Internal says pending (before the operation can complete elsewhere). */
+void wsp__ovl_mark_pending(LPWSAOVERLAPPED ov);
+/* Wait, not alertably, until ov (without an event) is complete; its error. */
+int wsp__ovl_wait(LPWSAOVERLAPPED ov);
+
 /* The last handle onto so's socket is closed (`aborting` set: WSPCloseSocket,
  * share.c): complete every pending operation of so (aborted), on the loop
  * thread. */

@@ -24,6 +24,7 @@ static int WSPAPI wsp__WSPCleanup(LPINT lpErrno) {
     }
     if (--startups == 0) {
         wsp__share_cleanup(); /* unclaimed duplicates go, the broker stops */
+        wsp__addrchange_cleanup(); /* the address watch closes */
         wsp__loop_stop();
     }
     pthread_mutex_unlock(&startup_lock);

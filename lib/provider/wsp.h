@@ -110,6 +110,7 @@ typedef struct wsp__sock {
     _Atomic int ovl_acceptor;
     void *ovl_accept_op;
     _Atomic int excl_held; /* exclusive.c: in its list of exclusive wildcard binds */
+    _Atomic int addr_waits; /* addrchange.c: SIO_ADDRESS_LIST_CHANGE requests pending */
 } wsp__sock;
 
 enum { WSP__BUF_RCV = 1, WSP__BUF_SND = 2 };
@@ -234,6 +235,13 @@ static inline int wsp__wake_fd(wsp__sock *so) { return atomic_load(&so->wake) - 
 SOCKET WSPAPI wsp__WSPJoinLeaf(SOCKET, const struct sockaddr *, int, LPWSABUF, LPWSABUF, LPQOS, LPQOS, DWORD, LPINT);
 BOOL wsp__multipoint_dest(wsp__sock *so, const struct sockaddr **to, int *tolen);
 int wsp__multipoint_ioctl(wsp__sock *so, DWORD code, const void *in, DWORD cb_in);
+/* addrchange.c: SIO_ADDRESS_LIST_CHANGE (F193); the close's abort of its
+ * requests (from wsp__ovl_abort); the last WSPCleanup's, before the loop
+ * stops. */
+int wsp__addrchange_ioctl(wsp__sock *so, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                          LPWSATHREADID tid);
+void wsp__addrchange_abort(wsp__sock *so);
+void wsp__addrchange_cleanup(void);
 /* exclusive.c: SO_EXCLUSIVEADDRUSE wildcard binds of this process (F206).
  * After a bind; when the last reference goes; and whether a bind the kernel
  * refused (EADDRINUSE) is refused by one of them: WSAEACCES then. */

@@ -1,9 +1,13 @@
-/* ifaces.c - the host's interface addresses and the route a datagram would
- * take, for WSAIoctl's SIO_GET_INTERFACE_LIST, SIO_ADDRESS_LIST_QUERY and
- * SIO_ROUTING_INTERFACE_QUERY (provider/ifaces.c). */
+/* ifaces.c - the host's interface addresses, the route a datagram would
+ * take, and the kernel's word when an address comes or goes (netlink), for
+ * WSAIoctl's SIO_GET_INTERFACE_LIST, SIO_ADDRESS_LIST_QUERY,
+ * SIO_ROUTING_INTERFACE_QUERY (provider/ifaces.c) and
+ * SIO_ADDRESS_LIST_CHANGE (provider/addrchange.c). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <ifaddrs.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -111,4 +115,51 @@ int sys__route_source(const void *w_dest, int w_len, void *w_src, int *w_src_len
   else
     ((struct sockaddr_in6 *)&local)->sin6_port = 0;
   return sys__addr_to_w(&local, llen, w_src, w_src_len);
+}
+
+int sys__addr_watch_open(int *fd_out) {
+  struct sockaddr_nl nl;
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+  SYS_TRACE(fd, "socket(AF_NETLINK, SOCK_RAW|SOCK_NONBLOCK|SOCK_CLOEXEC, NETLINK_ROUTE)");
+  if (fd < 0)
+    return sys__wsa_error(errno);
+  memset(&nl, 0, sizeof nl);
+  nl.nl_family = AF_NETLINK;
+  nl.nl_groups = RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+  int r = bind(fd, (struct sockaddr *)&nl, sizeof nl);
+  SYS_TRACE(r, "bind(%d, RTMGRP_IPV4_IFADDR|RTMGRP_IPV6_IFADDR)", fd);
+  if (r != 0) {
+    int err = sys__wsa_error(errno);
+    close(fd);
+    return err;
+  }
+  *fd_out = fd;
+  return 0;
+}
+
+int sys__addr_watch_read(int fd, int *changes) {
+  char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+  *changes = 0;
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return 0;
+      if (errno == ENOBUFS) { /* messages were lost: something changed */
+        *changes |= SYS_ADDR_CHANGED_V4 | SYS_ADDR_CHANGED_V6;
+        continue;
+      }
+      return sys__wsa_error(errno);
+    }
+    for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+      if (h->nlmsg_type != RTM_NEWADDR && h->nlmsg_type != RTM_DELADDR)
+        continue;
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifaddrmsg)))
+        continue;
+      const struct ifaddrmsg *m = NLMSG_DATA(h);
+      *changes |= m->ifa_family == AF_INET6 ? SYS_ADDR_CHANGED_V6 : SYS_ADDR_CHANGED_V4;
+    }
+  }
 }

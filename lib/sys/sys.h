@@ -192,6 +192,14 @@ typedef struct sys_ifaddr {
 int sys__if_addrs(int w_af, sys_ifaddr_t **list, size_t *count);
 /* The local address (port 0) a datagram to w_dest would be sent from. */
 int sys__route_source(const void *w_dest, int w_len, void *w_src, int *w_src_len);
+/* A descriptor (non-blocking, close-on-exec) that becomes readable when an
+ * IPv4 or IPv6 address is added or removed; sys__addr_watch_read takes what
+ * came and sets *changes to SYS_ADDR_CHANGED_* bits (0: nothing that
+ * counts). */
+#define SYS_ADDR_CHANGED_V4 1
+#define SYS_ADDR_CHANGED_V6 2
+int sys__addr_watch_open(int *fd_out);
+int sys__addr_watch_read(int fd, int *changes);
 
 /* --- process ------------------------------------------------------------------------ */
 
