@@ -321,3 +321,38 @@ Test(udp, send_to_a_closed_port_succeeds, .init = wsa_start, .fini = wsa_stop) {
     }
     closesocket(v);
 }
+
+/* F238: a datagram to 255.255.255.255 needs SO_BROADCAST (WSAEACCES without,
+ * again after turning it off); connect() to it does not, and send() then
+ * works while sendto() to it is still refused; SO_BROADCAST still reads 0
+ * (Linux refuses that connect: ws2posix turns the kernel's SO_BROADCAST on
+ * for it and keeps the program's value). */
+Test(udp, broadcast_needs_so_broadcast_except_connected, .init = wsa_start, .fini = wsa_stop) {
+    SOCKET u = udp();
+    struct sockaddr_in bc = loopback(htons(9));
+    bc.sin_addr.s_addr = htonl(INADDR_BROADCAST);
+    EXPECT_ERR(sendto(u, "x", 1, 0, (struct sockaddr *)&bc, sizeof bc), WSAEACCES);
+    BOOL on = TRUE, off = FALSE;
+    cr_assert_eq(setsockopt(u, SOL_SOCKET, SO_BROADCAST, (char *)&on, sizeof on), 0);
+    int r = sendto(u, "x", 1, 0, (struct sockaddr *)&bc, sizeof bc);
+    if (r == SOCKET_ERROR && WSAGetLastError() == WSAENETUNREACH)
+        cr_skip_test("no route for broadcasts here");
+    cr_assert_eq(r, 1, "%d", WSAGetLastError());
+    cr_assert_eq(setsockopt(u, SOL_SOCKET, SO_BROADCAST, (char *)&off, sizeof off), 0);
+    EXPECT_ERR(sendto(u, "x", 1, 0, (struct sockaddr *)&bc, sizeof bc), WSAEACCES);
+    SOCKET c = udp();
+    cr_assert_eq(connect(c, (struct sockaddr *)&bc, sizeof bc), 0, "%d", WSAGetLastError());
+    cr_assert_eq(send(c, "x", 1, 0), 1, "%d", WSAGetLastError());
+    EXPECT_ERR(sendto(c, "x", 1, 0, (struct sockaddr *)&bc, sizeof bc), WSAEACCES);
+    BOOL v = 7;
+    int len = sizeof v;
+    cr_assert_eq(getsockopt(c, SOL_SOCKET, SO_BROADCAST, (char *)&v, &len), 0);
+    cr_assert_eq(v, FALSE);
+    cr_assert_eq(setsockopt(c, SOL_SOCKET, SO_BROADCAST, (char *)&on, sizeof on), 0);
+    cr_assert_eq(sendto(c, "x", 1, 0, (struct sockaddr *)&bc, sizeof bc), 1, "%d", WSAGetLastError());
+    v = 7;
+    cr_assert_eq(getsockopt(c, SOL_SOCKET, SO_BROADCAST, (char *)&v, &len), 0);
+    cr_assert_eq(v, TRUE);
+    closesocket(u);
+    closesocket(c);
+}

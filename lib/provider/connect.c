@@ -392,7 +392,10 @@ static int connect_datagram(wsp__sock *so, const struct sockaddr *name, int name
     char local[SYS_W_SOCKADDR_MAX];
     int locallen = sizeof local;
     int bound = sys__getsockname(so->fd, local, &locallen) == 0;
+    wsp__bcast_unforce(so);
     int err = sys__connect(so->fd, name, namelen);
+    if (err == WSAEACCES)
+        err = wsp__bcast_connect(so, name, namelen); /* F238: a broadcast address */
     if (!err) {
         char peer[SYS_W_SOCKADDR_MAX];
         int len = sizeof peer;

@@ -240,6 +240,8 @@ int wsp__ext_sendmsg(wsp__sock *so, const WSASENDMSG *a, LPWSATHREADID tid) {
         return WSAEFAULT;
     if (atomic_load(&so->shut) & 2)
         return WSAESHUTDOWN;
+    if (wsp__bcast_refused(so, m->name, m->name ? m->namelen : 0))
+        return WSAEACCES; /* F238 (broadcast.c) */
     const void *ctl = m->Control.len ? m->Control.buf : NULL;
     if (a->lpOverlapped && (so->flags & WSA_FLAG_OVERLAPPED)) {
         err = wsp__ovl_sendmsg(so, m->lpBuffers, m->dwBufferCount, a->dwFlags, m->name, m->name ? m->namelen : 0,

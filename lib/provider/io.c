@@ -142,6 +142,8 @@ static int send_common(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWOR
             lpTo = NULL, iTolen = 0;
             if (atomic_load(&so->state) == WSP__S_CONNECTING && !wsp__connect_settled(so))
                 err = WSAENOTCONN; /* F219 */
+        } else if (wsp__bcast_refused(so, lpTo, iTolen)) {
+            err = WSAEACCES; /* F238 */
         }
         if (!err && lpOverlapped && (so->flags & WSA_FLAG_OVERLAPPED)) {
             DWORD n = 0;

@@ -159,6 +159,10 @@ static int row_get(wsp__sock *so, const struct row *r, int *v) {
                 atomic_store(&so->error, *v);
             return err;
         }
+        case SO_BROADCAST:
+            if (wsp__bcast_option(so, FALSE, v))
+                return 0; /* F238: the program's value, not the kernel's */
+            break;
         case SO_CONNECT_TIME:
             /* F224: seconds connected, 0xFFFFFFFF when not connected (and
              * always on datagram sockets). No connect time is kept yet, so a
@@ -191,6 +195,10 @@ static int row_set(wsp__sock *so, const struct row *r, int v) {
                 return WSAEINVAL; /* F205 */
             atomic_store(&so->exclusive, v);
             return 0;
+        case SO_BROADCAST:
+            if (wsp__bcast_option(so, TRUE, &v))
+                return 0; /* F238: the kernel's stays on while connected */
+            break;
         case SO_RCVTIMEO:
             atomic_store(&so->rcvtimeo, (DWORD)v);
             return 0;

@@ -111,6 +111,7 @@ typedef struct wsp__sock {
     void *ovl_accept_op;
     _Atomic int excl_held; /* exclusive.c: in its list of exclusive wildcard binds */
     _Atomic int addr_waits; /* addrchange.c: SIO_ADDRESS_LIST_CHANGE requests pending */
+    _Atomic int bcast_forced, bcast_app; /* broadcast.c: SO_BROADCAST turned on for a connect (F238) */
 } wsp__sock;
 
 enum { WSP__BUF_RCV = 1, WSP__BUF_SND = 2 };
@@ -235,6 +236,14 @@ static inline int wsp__wake_fd(wsp__sock *so) { return atomic_load(&so->wake) - 
 SOCKET WSPAPI wsp__WSPJoinLeaf(SOCKET, const struct sockaddr *, int, LPWSABUF, LPWSABUF, LPQOS, LPQOS, DWORD, LPINT);
 BOOL wsp__multipoint_dest(wsp__sock *so, const struct sockaddr **to, int *tolen);
 int wsp__multipoint_ioctl(wsp__sock *so, DWORD code, const void *in, DWORD cb_in);
+/* broadcast.c (F238): a datagram connect to a broadcast address without
+ * SO_BROADCAST. Before a connect; the connect the kernel refused with
+ * WSAEACCES, tried again; SO_BROADCAST's value while it holds (TRUE: *v was
+ * read or set here); whether a sendto to `to` is refused (WSAEACCES). */
+void wsp__bcast_unforce(wsp__sock *so);
+int wsp__bcast_connect(wsp__sock *so, const struct sockaddr *name, int namelen);
+BOOL wsp__bcast_option(wsp__sock *so, BOOL set, int *v);
+BOOL wsp__bcast_refused(wsp__sock *so, const struct sockaddr *to, int tolen);
 /* addrchange.c: SIO_ADDRESS_LIST_CHANGE (F193); the close's abort of its
  * requests (from wsp__ovl_abort); the last WSPCleanup's, before the loop
  * stops. */
