@@ -338,3 +338,37 @@ Test(sendmsg, ttl_tos_and_tclass_control_messages) {
         closesocket(r);
     }
 }
+
+static int msg_runs;
+static DWORD msg_err, msg_bytes;
+static void CALLBACK msg_done(DWORD err, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags) {
+    (void)ov, (void)flags;
+    msg_err = err, msg_bytes = bytes;
+    msg_runs++;
+}
+
+/* F115: WSARecvMsg with a completion routine is pending even when the
+ * datagram is already there; the routine brings it. */
+Test(sendmsg, recvmsg_with_a_routine_is_always_pending) {
+    struct sockaddr_in a;
+    SOCKET r = receiver4(&a), s = udp();
+    cr_assert_eq(sendto(s, "queued", 6, 0, (struct sockaddr *)&a, sizeof a), 6);
+    wait_readable(r);
+    LPFN_WSARECVMSG recvmsg_ = ext(r, (GUID)WSAID_WSARECVMSG);
+    char data[16], cbuf[64];
+    WSABUF rb = {sizeof data, data};
+    WSAMSG rm = {NULL, 0, &rb, 1, {sizeof cbuf, cbuf}, 0};
+    WSAOVERLAPPED ov = {0};
+    DWORD n = 77;
+    msg_runs = 0;
+    cr_assert_eq(recvmsg_(r, &rm, &n, &ov, msg_done), SOCKET_ERROR);
+    cr_assert_eq(WSAGetLastError(), WSA_IO_PENDING);
+    cr_assert_eq(msg_runs, 0);
+    cr_assert_eq(SleepEx(2000, TRUE), WAIT_IO_COMPLETION);
+    cr_assert_eq(msg_runs, 1);
+    cr_assert_eq(msg_err, 0);
+    cr_assert_eq(msg_bytes, 6);
+    cr_assert_eq(memcmp(data, "queued", 6), 0);
+    closesocket(s);
+    closesocket(r);
+}

@@ -734,15 +734,18 @@ void wsp__ovl_abort(wsp__sock *so) {
  * loop does not run. */
 static int hand_over(op *o) {
     wsp__sock *so = o->so;
+    /* Read before o is in the inbox: from then on the loop may finish and
+     * free it. (An AcceptEx goes to its queue at once, where its accept
+     * socket's close finds it.) */
+    BOOL plain_read = o->dir == DIR_READ && !is_oob_recv(o) && !o->acceptor;
     void *head = atomic_load(&so->ovl_inbox);
     do
         o->next = head;
     while (!atomic_compare_exchange_weak(&so->ovl_inbox, &head, o));
     /* A closesocket under way may have taken the inbox already (its abort
      * drains it on the loop): then the loop must look again. */
-    if (o->dir == DIR_READ && !is_oob_recv(o) && !o->acceptor && atomic_load(&so->ovl_armed) &&
-        !atomic_load(&so->aborting))
-        return 0; /* (an AcceptEx goes to its queue at once, where its accept socket's close finds it) */
+    if (plain_read && atomic_load(&so->ovl_armed) && !atomic_load(&so->aborting))
+        return 0;
     if (atomic_exchange(&so->ovl_drain_queued, 1))
         return 0;
     atomic_fetch_add(&so->refs, 1);
@@ -766,8 +769,9 @@ static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out
         return WSAEINVAL;
     }
     /* A connect under way is left to the loop: its outcome, a refusal
-     * included, is the completion's (F220). */
-    if (o->kind != OP_CONNECT && !atomic_load(&so->ovl_queued[o->dir])) {
+     * included, is the completion's (F220); so is a WSARecvMsg with a
+     * completion routine, pending even when the data is there (F115). */
+    if (o->kind != OP_CONNECT && !(o->msg && o->routine) && !atomic_load(&so->ovl_queued[o->dir])) {
         err = attempt(o);
         if (err == RETARGET) {
             /* Accepted at once, the data is still to come. The caller
