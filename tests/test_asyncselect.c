@@ -169,3 +169,21 @@ Test(asyncselect, bad_window_and_cancel) {
     WSACloseEvent(ev);
     DestroyWindow(h);
 }
+
+/* closesocket of a listener the loop thread watches makes the port refuse
+ * at once, as on Windows: a connect right after is WSAECONNREFUSED, never a
+ * connection taken by the closing listener and then reset. */
+Test(asyncselect, closed_listener_refuses_at_once) {
+    for (int i = 0; i < 20; i++) {
+        struct sockaddr_in a;
+        SOCKET l = listener(&a);
+        HWND h = w2p_CreateMessageWindow();
+        cr_assert_eq(WSAAsyncSelect(l, h, WM_SOCKET, FD_ACCEPT), 0);
+        cr_assert_eq(closesocket(l), 0);
+        SOCKET d = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        cr_assert_eq(connect(d, (struct sockaddr *)&a, sizeof a), SOCKET_ERROR, "round %d: connected", i);
+        cr_assert_eq(WSAGetLastError(), WSAECONNREFUSED, "round %d: %d", i, WSAGetLastError());
+        closesocket(d);
+        DestroyWindow(h);
+    }
+}

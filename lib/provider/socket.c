@@ -96,6 +96,13 @@ void wsp__sock_put(wsp__sock *so) {
         sock_free(so); /* never seen by the loop: nothing to wait for */
         return;
     }
+    /* The descriptor closes on the loop thread, a little later. A listener
+     * stops listening now, as the port refuses at once after closesocket
+     * on Windows (a connection in between was taken, then reset:
+     * WSAECONNRESET instead of WSAECONNREFUSED). Not a duplicated one: the
+     * other handles listen on. */
+    if (atomic_load(&so->state) == WSP__S_LISTENING && !atomic_load(&so->share_id))
+        sys__shutdown(so->fd, SD_RECEIVE);
     if (wsp__loop_on_thread()) {
         release_now(so);
         return;
