@@ -662,3 +662,44 @@ Test(overlapped, sd_receive_leaves_a_pending_recv_pending) {
     closesocket(c);
     closesocket(s);
 }
+
+/* F111: an overlapped receive outlives the thread that issued it (Vista
+ * on): it completes with the data that comes after the thread has gone. */
+typedef struct issued_elsewhere {
+    SOCKET s;
+    WSAOVERLAPPED *ov;
+    char *buf;
+    int r, err;
+} issued_elsewhere;
+
+static void *issue_and_exit(void *arg) {
+    issued_elsewhere *x = arg;
+    WSABUF b = {16, x->buf};
+    DWORD f = 0;
+    x->r = WSARecv(x->s, &b, 1, NULL, &f, x->ov, NULL);
+    x->err = WSAGetLastError();
+    return NULL;
+}
+
+Test(overlapped, receive_outlives_its_thread) {
+    SOCKET c, s;
+    tcp_pair(&c, &s);
+    char buf[16];
+    WSAOVERLAPPED ov = {0};
+    ov.hEvent = WSACreateEvent();
+    issued_elsewhere x = {s, &ov, buf, 0, 0};
+    pthread_t t;
+    pthread_create(&t, NULL, issue_and_exit, &x);
+    pthread_join(t, NULL);
+    cr_assert_eq(x.r, SOCKET_ERROR);
+    cr_assert_eq(x.err, WSA_IO_PENDING);
+    cr_assert_eq(send(c, "abc", 3, 0), 3);
+    cr_assert_eq(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
+    DWORD n = 0, fl;
+    cr_assert(WSAGetOverlappedResult(s, &ov, &n, FALSE, &fl), "%d", WSAGetLastError());
+    cr_assert_eq(n, 3);
+    cr_assert_eq(memcmp(buf, "abc", 3), 0);
+    WSACloseEvent(ov.hEvent);
+    closesocket(c);
+    closesocket(s);
+}
