@@ -198,7 +198,7 @@ typedef struct op {
     WSATHREADID tid;
     LPWSATHREADID tidp; /* &tid, or NULL: no routine */
     BOOL tid_owned;     /* tid holds its own reference (WPUCloseThread at the end) */
-    BOOL slot_held;     /* holds handle's slot (its port) until delivered: see issue */
+    BOOL slot_held;     /* holds the handle's slot (its port) until delivered: see issue */
     /* data: a copy of the caller's WSABUF array, moved past what is done */
     sys_wbuf_t small[4];
     sys_wbuf_t *base, *b;
@@ -813,11 +813,13 @@ static int issue(op *o, LPWSATHREADID caller_tid, DWORD *bytes, DWORD *flags_out
     wsp__kblock_never(o->so); /* the loop thread must never block on it (io.c) */
     atomic_fetch_add(&o->so->refs, 1);
     atomic_fetch_add(&o->so->ovl_queued[o->dir], 1);
-    /* A closesocket that looked at ovl_queued before the line above holds
-     * no slot for o (wsp__ovl_abort); it set `aborting` first, so o sees it
-     * here and keeps the slot, where the port is, until its abort is
-     * delivered. The caller's dispatcher reference keeps it meanwhile. */
-    if (atomic_load(&o->so->aborting) && wsp__own_dispatcher)
+    /* o keeps its handle's slot, where the completion port is named, until
+     * its completion is delivered, as Windows keeps the file object for a
+     * pending request: a closesocket under way may not find o (it looks
+     * before o reaches the loop), and o's abort comes after the handle's
+     * last reference is gone. The caller's dispatcher reference keeps the
+     * slot until here. */
+    if (wsp__own_dispatcher)
         o->slot_held = ws2__handle_hold(o->handle) != NULL;
     if (hand_over(o) != 0) {
         /* No loop: whatever waits in the inbox fails; o with it, here. */
