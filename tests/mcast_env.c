@@ -2,6 +2,7 @@
  * back (see mcast_env.h). Plain sockets here, none of ws2posix's. */
 #define _GNU_SOURCE
 #include "mcast_env.h"
+#include "netns_env.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,7 +10,6 @@
 #include <net/route.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -68,14 +68,8 @@ out:
 }
 
 static int private_namespace(char *why, size_t n) {
-    if (geteuid() != 0) {
-        snprintf(why, n, "not root, so no private network namespace can be made");
+    if (!netns_private(why, n))
         return 0;
-    }
-    if (unshare(CLONE_NEWNET) != 0) {
-        snprintf(why, n, "unshare(CLONE_NEWNET): %s", strerror(errno));
-        return 0;
-    }
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);

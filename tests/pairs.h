@@ -69,4 +69,13 @@ static inline void wait_readable(SOCKET s) {
     struct timeval tv = {1, 0};
     cr_assert_eq(select(0, &r, NULL, NULL, &tv), 1, "not readable: %d", WSAGetLastError());
 }
+/* A duplicate of s claimed in this process (WSADuplicateSocketW, then
+ * WSASocketW with FROM_PROTOCOL_INFO): another handle onto the same socket. */
+static inline SOCKET duplicate_here(SOCKET s) {
+    WSAPROTOCOL_INFOW info;
+    cr_assert_eq(WSADuplicateSocketW(s, GetCurrentProcessId(), &info), 0, "%d", WSAGetLastError());
+    SOCKET d = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+    cr_assert_neq(d, INVALID_SOCKET, "%d", WSAGetLastError());
+    return d;
+}
 #endif

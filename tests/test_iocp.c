@@ -1110,14 +1110,6 @@ Test(iocp, recv_racing_close_still_posts_its_abort) {
 
 /* ---- F291: a duplicate made in this process is the same socket -------------- */
 
-static SOCKET duplicate_here(SOCKET s) {
-    WSAPROTOCOL_INFOW info;
-    cr_assert_eq(WSADuplicateSocketW(s, GetCurrentProcessId(), &info), 0, "%d", WSAGetLastError());
-    SOCKET d = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
-    cr_assert_neq(d, INVALID_SOCKET, "%d", WSAGetLastError());
-    return d;
-}
-
 /* An AcceptEx on listener l (a duplicate or the original) completes by a
  * packet on port with key. */
 static void accept_through(SOCKET l, const struct sockaddr_in *a, HANDLE port, ULONG_PTR want_key, const char *what) {

@@ -331,14 +331,6 @@ Test(share, cleanup_destroys_duplicates) {
  * operations, whichever handle issued them, end only with the last handle
  * (F128, F284). */
 
-static SOCKET duplicate_here(SOCKET s) {
-    WSAPROTOCOL_INFOW info;
-    cr_assert_eq(WSADuplicateSocketW(s, GetCurrentProcessId(), &info), 0, "%d", WSAGetLastError());
-    SOCKET d = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
-    cr_assert_neq(d, INVALID_SOCKET, "%d", WSAGetLastError());
-    return d;
-}
-
 enum { B_RECV, B_ACCEPT, B_SELECT };
 
 /* A call blocked in another thread. */
